@@ -1,0 +1,49 @@
+# The two commands: `make run` and `make test`. Everything else supports them.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
+
+.PHONY: run test lint fmt install install-dev migrate seed-demo clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(PIP) install -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(PIP) install -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## Serve on HOST:PORT (default 127.0.0.1:8000) with the embedded PostgreSQL under DATA_DIR.
+run: install
+	$(BIN)/interview-api serve
+
+## The whole suite against real PostgreSQL (embedded, or TEST_DATABASE_URL).
+test: install-dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check app tests migrations
+	$(BIN)/ruff format --check app tests
+	$(BIN)/mypy
+
+fmt: install-dev
+	$(BIN)/ruff check --fix app tests migrations
+	$(BIN)/ruff format app tests
+
+migrate: install
+	$(BIN)/interview-api migrate
+
+seed-demo: install
+	$(BIN)/interview-api seed-demo
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,135 @@
+"""The ``interview-api`` command: serve, migrate, create-user and more."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from app import embedded, migrate
+from app.config import Settings, get_settings
+
+cli = typer.Typer(help="Interview Tracker operations.", no_args_is_help=True, add_completion=False)
+console = Console(stderr=True, soft_wrap=True)
+
+
+def _resolve_database(settings: Settings) -> str:
+    """DATABASE_URL if set; otherwise start the embedded server and return its URL."""
+    if settings.database_url:
+        return settings.database_url
+    t0 = time.perf_counter()
+    server = embedded.start(settings.data_dir)
+    url = embedded.ensure_database(server)
+    console.print(
+        f"[green]Embedded PostgreSQL[/] ready in {time.perf_counter() - t0:.1f}s "
+        f"(data in {settings.data_dir / 'pg'})"
+    )
+    return url
+
+
+@cli.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (PORT).")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (WORKERS).")] = None,
+    reload: Annotated[bool, typer.Option(help="Reload on code changes (development).")] = False,
+    no_migrate: Annotated[bool, typer.Option("--no-migrate", help="Skip migrations.")] = False,
+) -> None:
+    """Start the database if needed, apply migrations and serve the API."""
+    import uvicorn
+
+    settings = get_settings()
+    url = _resolve_database(settings)
+    # Workers are separate processes: they read the URL from the environment.
+    os.environ["DATABASE_URL"] = url
+    get_settings.cache_clear()
+    if not no_migrate:
+        t0 = time.perf_counter()
+        migrate.upgrade(url)
+        console.print(f"[green]Migrations[/] applied in {time.perf_counter() - t0:.1f}s")
+    host = host or settings.host
+    port = port or settings.port
+    settings.resolved_secret_key()  # create it once, before workers race for it
+    console.print(
+        f"\n  API:      http://{host}:{port}/\n"
+        f"  Swagger:  http://{host}:{port}/docs  (register, then press Authorize)\n"
+        f"  LLM:      {settings.effective_llm_provider.value}\n"
+        f"  Token:    curl -X POST http://{host}:{port}/api/auth/register "
+        '-H \'Content-Type: application/json\' -d \'{"email":"you@example.com","password":"a-long-pass-42"}\'\n'
+        f"            curl -X POST http://{host}:{port}/api/auth/token "
+        "-d 'username=you@example.com&password=a-long-pass-42'\n"
+    )
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers or settings.workers,
+        reload=reload,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+        timeout_graceful_shutdown=5,
+    )
+
+
+@cli.command("migrate")
+def migrate_cmd(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+    down: Annotated[bool, typer.Option(help="Downgrade to the revision instead.")] = False,
+) -> None:
+    """Apply (or roll back) database migrations."""
+    url = _resolve_database(get_settings())
+    (migrate.downgrade if down else migrate.upgrade)(url, revision)
+    console.print(f"[green]Database at {'base' if down and revision == 'base' else revision}.[/]")
+
+
+async def _create_user(url: str, email: str, password: str, full_name: str | None) -> int:
+    from pydantic import ValidationError
+
+    from app.auth import service
+    from app.auth.schemas import UserCreate
+    from app.db import make_engine, make_sessionmaker
+
+    try:
+        data = UserCreate(email=email, password=password, full_name=full_name)
+    except ValidationError as exc:
+        raise typer.BadParameter("; ".join(e["msg"] for e in exc.errors())) from exc
+    engine = make_engine(get_settings(), url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            user = await service.register(session, data)
+            await session.commit()
+            return user.id
+    finally:
+        await engine.dispose()
+
+
+@cli.command("create-user")
+def create_user(
+    email: Annotated[str, typer.Option(prompt=True)],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+    full_name: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Create an account (for operators; users can also self-register)."""
+    from app.errors import AppError
+
+    url = _resolve_database(get_settings())
+    try:
+        user_id = asyncio.run(_create_user(url, email, password, full_name))
+    except AppError as exc:
+        console.print(f"[red]{exc.detail}[/]")
+        raise typer.Exit(1) from exc
+    console.print(f"[green]Created user {user_id}[/] ({email}).")
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""Page/page_size with a cap, the total from a count of the filtered query, sort from a StrEnum."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends, Query
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.kit.schemas import Page
+
+MAX_PAGE_SIZE = 100
+
+
+class SortOrder(StrEnum):
+    asc = "asc"
+    desc = "desc"
+
+
+@dataclass(frozen=True)
+class PageParams:
+    page: int
+    page_size: int
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.page_size
+
+
+def page_params(
+    page: Annotated[int, Query(ge=1, le=1_000_000, description="Page number, from 1.")] = 1,
+    page_size: Annotated[
+        int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page (at most 100).")
+    ] = 20,
+) -> PageParams:
+    return PageParams(page=page, page_size=page_size)
+
+
+PageQuery = Annotated[PageParams, Depends(page_params)]
+
+R = TypeVar("R")
+
+
+def make_page(items: Sequence[R], total: int, params: PageParams) -> Page[R]:
+    return Page[R](
+        items=list(items),
+        total=total,
+        page=params.page,
+        page_size=params.page_size,
+        pages=math.ceil(total / params.page_size) if total else 0,
+    )
+
+
+async def paginate(
+    session: AsyncSession,
+    stmt: Select[Any],
+    params: PageParams,
+    transform: Callable[[Any], R],
+    *,
+    scalars: bool = True,
+) -> Page[R]:
+    count_stmt = select(func.count()).select_from(stmt.order_by(None).subquery())
+    total = (await session.execute(count_stmt)).scalar_one()
+    rows: Sequence[Any]
+    if total and params.offset < total:
+        result = await session.execute(stmt.limit(params.page_size).offset(params.offset))
+        rows = result.scalars().all() if scalars else result.all()
+    else:
+        rows = []
+    return make_page([transform(r) for r in rows], total, params)

@@ -1,0 +1,127 @@
+"""The application factory: settings, database, middleware, error handlers and routers."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from asgi_correlation_id import CorrelationIdMiddleware
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from sqlalchemy import text
+
+from app import __version__, embedded
+from app.auth.router import router as auth_router
+from app.config import Settings, get_settings
+from app.db import make_engine, make_sessionmaker
+from app.errors import ServiceUnavailable, install_error_handlers
+from app.kit.responses import problems
+from app.logging import configure_logging
+from app.middleware import AccessLogMiddleware, BodySizeLimitMiddleware
+
+DESCRIPTION = """
+Track your job interviews — companies, roles, skills, interviews and their rounds, the
+questions you were asked and how well you answered — and get coached by six specialist AI
+agents whose answers stream over Server-Sent Events.
+
+**Getting a token:** `POST /api/auth/register` with an email and password, then press
+**Authorize** above and log in with the same email (as *username*) and password.
+Scripts can use a personal API key (`POST /api/auth/api-keys`) as `Authorization: Bearer itk_…`.
+
+Errors are RFC 9457 problem details (`application/problem+json`).
+"""
+
+TAGS = [
+    {"name": "auth", "description": "Accounts, access tokens and personal API keys."},
+    {"name": "operations", "description": "Health, readiness and the service overview."},
+]
+
+
+def _database_url(settings: Settings) -> str:
+    if settings.database_url:
+        return settings.database_url
+    server = embedded.start(settings.data_dir)
+    return embedded.ensure_database(server)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+    engine = make_engine(settings, _database_url(settings))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    app = FastAPI(
+        title="Interview Tracker API",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        lifespan=lifespan,
+        swagger_ui_parameters={"persistAuthorization": True},
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.secret_key = settings.resolved_secret_key()
+
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+        allow_headers=["Authorization", "Content-Type", "Last-Event-ID", "X-Request-ID"],
+        expose_headers=["X-Request-ID", "Retry-After"],
+        max_age=600,
+    )
+    app.add_middleware(AccessLogMiddleware)
+    app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID")
+
+    _operations(app)
+    app.include_router(auth_router)
+    return app
+
+
+def _operations(app: FastAPI) -> None:
+    @app.get("/health", tags=["operations"], summary="Process is up")
+    async def health() -> dict[str, str]:
+        """Answers as long as the process serves requests; it does not touch the database."""
+        return {"status": "ok"}
+
+    @app.get("/ready", tags=["operations"], summary="Ready to serve", responses=problems(503))
+    async def ready(request: Request) -> dict[str, str]:
+        """Checks that the database answers; a 503 problem when it does not."""
+        try:
+            async with asyncio.timeout(3):
+                async with request.app.state.engine.connect() as conn:
+                    await conn.execute(text("SELECT 1"))
+        except Exception as exc:
+            raise ServiceUnavailable("The database is not reachable.") from exc
+        return {"status": "ready", "database": "ok"}
+
+    @app.get("/", tags=["operations"], summary="Service overview")
+    async def overview(request: Request) -> dict[str, Any]:
+        """What this service is and where to go next."""
+        settings: Settings = request.app.state.settings
+        return {
+            "name": "Interview Tracker API",
+            "version": __version__,
+            "docs": "/docs",
+            "redoc": "/redoc",
+            "openapi": "/openapi.json",
+            "health": "/health",
+            "ready": "/ready",
+            "llm_provider": settings.effective_llm_provider.value,
+            "get_started": [
+                "POST /api/auth/register {email, password}",
+                "POST /api/auth/token (form: username=email, password) -> access_token",
+                "Send 'Authorization: Bearer <access_token>' to everything under /api",
+            ],
+        }
