@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
+import sys
 import time
 from typing import Annotated
 
@@ -63,6 +65,9 @@ def serve(
         f"            curl -X POST http://{host}:{port}/api/auth/token "
         "-d 'username=you@example.com&password=a-long-pass-42'\n"
     )
+    # uvicorn re-raises the signal it caught after a graceful shutdown; exit through Python
+    # so atexit stops the embedded database too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     uvicorn.run(
         "app.main:create_app",
         factory=True,

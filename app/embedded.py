@@ -7,6 +7,7 @@ socket inside the data folder. The process that starts it stops it at exit.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,25 @@ def start(data_dir: Path, *, cleanup_mode: str | None = "stop") -> Any:
 
     data_dir = data_dir.expanduser().resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
+    _forget_dead_handles(data_dir / "pg")
     return get_server(data_dir / "pg", cleanup_mode=cleanup_mode)
+
+
+def _forget_dead_handles(pgdata: Path) -> None:
+    """The server stops when its last handle exits; a handle whose process was killed would
+    otherwise keep it running for ever. Drop pids that no longer exist."""
+    import psutil
+
+    handles = pgdata / ".handle_pids.json"
+    if not handles.exists():
+        return
+    try:
+        pids = json.loads(handles.read_text())
+        alive = [p for p in pids if isinstance(p, int) and psutil.pid_exists(p)]
+    except (ValueError, OSError):
+        alive = []
+    if alive != pids:
+        handles.write_text(json.dumps(alive))
 
 
 def socket_dir(server: Any) -> str:
