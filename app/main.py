@@ -14,12 +14,22 @@ from sqlalchemy import text
 
 from app import __version__, embedded
 from app.auth.router import router as auth_router
+from app.companies.router import router as companies_router
 from app.config import Settings, get_settings
+from app.cv_versions.router import router as cv_versions_router
 from app.db import make_engine, make_sessionmaker
 from app.errors import ServiceUnavailable, install_error_handlers
+from app.interviews.router import router as interviews_router
 from app.kit.responses import problems
 from app.logging import configure_logging
 from app.middleware import AccessLogMiddleware, BodySizeLimitMiddleware
+from app.practice.router import router as practice_router
+from app.questions.router import router as questions_router
+from app.roles.router import router as roles_router
+from app.skill_gaps.router import router as skill_gaps_router
+from app.skills.router import router as skills_router
+from app.stats.router import router as stats_router
+from app.user_skills.router import router as user_skills_router
 
 DESCRIPTION = """
 Track your job interviews — companies, roles, skills, interviews and their rounds, the
@@ -35,7 +45,32 @@ Errors are RFC 9457 problem details (`application/problem+json`).
 
 TAGS = [
     {"name": "auth", "description": "Accounts, access tokens and personal API keys."},
+    {"name": "companies", "description": "Companies you interview with."},
+    {"name": "roles", "description": "Roles you apply for."},
+    {"name": "skills", "description": "Skills that interviews and questions test."},
+    {"name": "interviews", "description": "Interviews, their rounds, the questions asked and skills tested."},
+    {"name": "questions", "description": "Your question bank, with full-text search."},
+    {"name": "cv versions", "description": "The CV versions you send out."},
+    {"name": "practice sessions", "description": "Practice sessions and the questions practised."},
+    {"name": "skill gaps", "description": "Gaps revealed by interviews and questions."},
+    {"name": "user skills", "description": "Your own level in each skill."},
+    {"name": "stats", "description": "Your statistics."},
     {"name": "operations", "description": "Health, readiness and the service overview."},
+]
+
+
+ROUTERS = [
+    auth_router,
+    companies_router,
+    roles_router,
+    skills_router,
+    interviews_router,
+    questions_router,
+    cv_versions_router,
+    practice_router,
+    skill_gaps_router,
+    user_skills_router,
+    stats_router,
 ]
 
 
@@ -85,7 +120,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID")
 
     _operations(app)
-    app.include_router(auth_router)
+    for router in ROUTERS:
+        app.include_router(router)
     return app
 
 

@@ -23,5 +23,7 @@ def test_compose_file_is_accepted() -> None:
     cmd = _compose()
     if cmd is None:
         pytest.skip("neither `docker compose` nor `docker-compose` is installed")
-    result = subprocess.run([*cmd, "-f", str(ROOT / "docker-compose.yml"), "config", "-q"], capture_output=True)
+    result = subprocess.run(
+        [*cmd, "-f", str(ROOT / "docker-compose.yml"), "config", "-q"], capture_output=True
+    )
     assert result.returncode == 0, result.stderr.decode()

@@ -52,9 +52,7 @@ def test_no_drift_and_round_trip_with_rows(pg_server: Any) -> None:
         )
     )
     assert left[0]["n"] == 0, "enum types must be dropped on downgrade"
-    tables = asyncio.run(
-        _fetch(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-    )
+    tables = asyncio.run(_fetch(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))
     assert [t["tablename"] for t in tables] == ["alembic_version"]
 
     migrate.upgrade(url)

@@ -49,7 +49,9 @@ async def get_owned(
     return obj
 
 
-async def check_refs(session: AsyncSession, user: User, refs: dict[str, tuple[type, str, int | None]]) -> None:
+async def check_refs(
+    session: AsyncSession, user: User, refs: dict[str, tuple[type, str, int | None]]
+) -> None:
     """Body fields that name other rows must name rows this user owns (422 otherwise)."""
     for field_name, (model, what, ident) in refs.items():
         if ident is None:
@@ -173,7 +175,7 @@ def crud_router(res: Resource) -> APIRouter:
     )
 
     async def create_item(data: Create, session: SessionDep, user: CurrentUser) -> Any:  # type: ignore[valid-type]
-        values = data.model_dump()
+        values = data.model_dump()  # type: ignore[attr-defined]
         await _refs(session, user, values, None)
         obj = res.model(owner_id=user.id, **values)
         session.add(obj)
@@ -206,7 +208,7 @@ def crud_router(res: Resource) -> APIRouter:
 
     async def update_item(item_id: IdPath, data: Update, session: SessionDep, user: CurrentUser) -> Any:  # type: ignore[valid-type]
         obj = await _load(session, item_id, user)
-        changes = data.model_dump(exclude_unset=True)
+        changes = data.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
         await _refs(session, user, changes, obj)
         apply_changes(obj, changes)
         await flush_or_conflict(session, res.unique_message)

@@ -11,7 +11,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 MAX_ID = 2_147_483_647  # PostgreSQL integer
 
 
-def _storable(value: str) -> str:
+def storable(value: str) -> str:
     """PostgreSQL text cannot hold NUL, and UTF-8 cannot hold lone surrogates."""
     if "\x00" in value:
         raise ValueError("must not contain NUL characters")
@@ -25,28 +25,28 @@ def _storable(value: str) -> str:
 Name = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-    AfterValidator(_storable),
+    AfterValidator(storable),
 ]
 ShortText = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
-    AfterValidator(_storable),
+    AfterValidator(storable),
 ]
 UrlText = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
-    AfterValidator(_storable),
+    AfterValidator(storable),
 ]
-LongText = Annotated[str, StringConstraints(max_length=20_000), AfterValidator(_storable)]
+LongText = Annotated[str, StringConstraints(max_length=20_000), AfterValidator(storable)]
 SearchText = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-    AfterValidator(_storable),
+    AfterValidator(storable),
 ]
 Tag = Annotated[
     str,
     StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=50),
-    AfterValidator(_storable),
+    AfterValidator(storable),
 ]
 Rating = Annotated[int, Field(ge=1, le=10, description="An integer from 1 (poor) to 10 (excellent).")]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]

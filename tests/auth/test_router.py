@@ -96,7 +96,9 @@ class TestBearer:
     async def test_bad_tokens_are_401(self, client: httpx.AsyncClient, token: str) -> None:
         assert_problem(await client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}), 401)
 
-    async def test_token_signed_with_other_key_is_401(self, client: httpx.AsyncClient, alice: UserCtx) -> None:
+    async def test_token_signed_with_other_key_is_401(
+        self, client: httpx.AsyncClient, alice: UserCtx
+    ) -> None:
         now = datetime.now(UTC)
         forged = jwt.encode(
             {"sub": str(alice.id), "iat": now, "exp": now + timedelta(hours=1), "typ": "access"},
@@ -143,7 +145,9 @@ class TestApiKeys:
         assert "revoked" in assert_problem(r, 401)["detail"]
 
     async def test_key_is_stored_hashed(self, client: httpx.AsyncClient, app, alice: UserCtx) -> None:
-        key = (await client.post("/api/auth/api-keys", json={"name": "k"}, headers=alice.headers)).json()["key"]
+        key = (await client.post("/api/auth/api-keys", json={"name": "k"}, headers=alice.headers)).json()[
+            "key"
+        ]
         async with app.state.engine.connect() as conn:
             stored = (await conn.exec_driver_sql("SELECT key_hash FROM api_keys")).scalar_one()
         assert key not in stored and len(stored) == 64

@@ -1,0 +1,374 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, Query, status
+
+from app.auth.dependencies import CurrentUser
+from app.db import SessionDep
+from app.interviews import schemas, service
+from app.interviews.service import InterviewFilters
+from app.kit.pagination import PageQuery, SortOrder
+from app.kit.responses import problems
+from app.kit.schemas import Id, IdPath, Page, SearchText
+from app.models.enums import InterviewOutcome, InterviewStatus, InterviewType, SeniorityLevel
+
+router = APIRouter(prefix="/api/interviews", tags=["interviews"])
+
+CREATE_EXAMPLE = {
+    "seed": {
+        "summary": "The seed's example",
+        "value": {"company_id": 1, "seniority_level": "senior", "interview_type": "actual"},
+    },
+    "full": {
+        "summary": "With date, role and notes",
+        "value": {
+            "company_id": 1,
+            "role_id": 1,
+            "interview_date": "2026-12-01T15:00:00Z",
+            "seniority_level": "senior",
+            "interview_type": "actual",
+            "is_remote": True,
+            "notes": "Panel of three; heavy on distributed systems.",
+        },
+    },
+}
+
+
+def interview_filters(
+    company_id: Annotated[Id | None, Query()] = None,
+    role_id: Annotated[Id | None, Query()] = None,
+    cv_version_id: Annotated[Id | None, Query()] = None,
+    interview_status: Annotated[InterviewStatus | None, Query()] = None,
+    interview_type: Annotated[InterviewType | None, Query()] = None,
+    seniority_level: Annotated[SeniorityLevel | None, Query()] = None,
+    outcome: Annotated[InterviewOutcome | None, Query()] = None,
+    is_remote: Annotated[bool | None, Query()] = None,
+    date_from: Annotated[datetime | None, Query(description="Interviews on or after (ISO 8601).")] = None,
+    date_to: Annotated[datetime | None, Query(description="Interviews on or before (ISO 8601).")] = None,
+    q: Annotated[SearchText | None, Query(description="Search notes, feedback and company name.")] = None,
+    deleted: Annotated[bool, Query(description="List the soft-deleted interviews instead.")] = False,
+) -> InterviewFilters:
+    return InterviewFilters(
+        company_id=company_id,
+        role_id=role_id,
+        cv_version_id=cv_version_id,
+        interview_status=interview_status,
+        interview_type=interview_type,
+        seniority_level=seniority_level,
+        outcome=outcome,
+        is_remote=is_remote,
+        date_from=date_from,
+        date_to=date_to,
+        q=q,
+        deleted=deleted,
+    )
+
+
+FiltersDep = Annotated[InterviewFilters, Depends(interview_filters)]
+
+
+@router.get(
+    "", response_model=Page[schemas.InterviewSummary], summary="List interviews", responses=problems(401, 422)
+)
+async def list_interviews(
+    session: SessionDep,
+    user: CurrentUser,
+    filters: FiltersDep,
+    page: PageQuery,
+    sort_by: schemas.InterviewSort = schemas.InterviewSort.interview_date,
+    sort_order: SortOrder = SortOrder.desc,
+) -> Page[schemas.InterviewSummary]:
+    """Your interviews with their company and role: filter by company, role, status, type,
+    seniority, outcome, remote, date range or text (`q`); sort by `sort_by` / `sort_order`;
+    page with `page` / `page_size` (at most 100). `deleted=true` lists the soft-deleted ones."""
+    return await service.list_interviews(session, user, filters, sort_by, sort_order, page)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=schemas.InterviewRead,
+    summary="Create an interview",
+    responses=problems(401, 422),
+)
+async def create_interview(
+    data: Annotated[schemas.InterviewCreate, Body(openapi_examples=CREATE_EXAMPLE)],
+    session: SessionDep,
+    user: CurrentUser,
+) -> schemas.InterviewRead:
+    """Record an interview at one of your companies. `interview_status` starts as `scheduled`."""
+    return schemas.InterviewRead.model_validate(await service.create_interview(session, user, data))
+
+
+@router.get(
+    "/{interview_id}",
+    response_model=schemas.InterviewRead,
+    summary="Get an interview",
+    responses=problems(401, 404, 422),
+)
+async def get_interview(
+    interview_id: IdPath, session: SessionDep, user: CurrentUser
+) -> schemas.InterviewRead:
+    """One interview with its company, role, rounds, the questions asked and the skills tested."""
+    return schemas.InterviewRead.model_validate(await service.get_interview(session, user, interview_id))
+
+
+@router.put(
+    "/{interview_id}",
+    response_model=schemas.InterviewRead,
+    summary="Replace an interview",
+    responses=problems(401, 404, 422),
+)
+async def replace_interview(
+    interview_id: IdPath, data: schemas.InterviewCreate, session: SessionDep, user: CurrentUser
+) -> schemas.InterviewRead:
+    """Replace every field of the interview (fields left out take their defaults)."""
+    changes = data.model_dump()
+    return schemas.InterviewRead.model_validate(
+        await service.update_interview(session, user, interview_id, changes)
+    )
+
+
+@router.patch(
+    "/{interview_id}",
+    response_model=schemas.InterviewRead,
+    summary="Update an interview",
+    responses=problems(401, 404, 422),
+)
+async def patch_interview(
+    interview_id: IdPath, data: schemas.InterviewUpdate, session: SessionDep, user: CurrentUser
+) -> schemas.InterviewRead:
+    """Change only the fields sent."""
+    changes = data.model_dump(exclude_unset=True)
+    return schemas.InterviewRead.model_validate(
+        await service.update_interview(session, user, interview_id, changes)
+    )
+
+
+@router.delete(
+    "/{interview_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete an interview (soft)",
+    responses=problems(401, 404, 422),
+)
+async def delete_interview(interview_id: IdPath, session: SessionDep, user: CurrentUser) -> None:
+    """Move the interview to the trash: it disappears from lists and stats but keeps its rounds
+    and questions. `POST /api/interviews/{id}/restore` brings it back."""
+    await service.soft_delete(session, user, interview_id)
+
+
+@router.post(
+    "/{interview_id}/restore",
+    response_model=schemas.InterviewRead,
+    summary="Restore a deleted interview",
+    responses=problems(401, 404, 409, 422),
+)
+async def restore_interview(
+    interview_id: IdPath, session: SessionDep, user: CurrentUser
+) -> schemas.InterviewRead:
+    """Bring a soft-deleted interview back (409 if it is not deleted)."""
+    return schemas.InterviewRead.model_validate(await service.restore(session, user, interview_id))
+
+
+# Rounds
+
+
+@router.get(
+    "/{interview_id}/rounds",
+    response_model=list[schemas.RoundRead],
+    summary="List rounds",
+    responses=problems(401, 404, 422),
+)
+async def list_rounds(
+    interview_id: IdPath, session: SessionDep, user: CurrentUser
+) -> list[schemas.RoundRead]:
+    """The interview's rounds in order."""
+    return [
+        schemas.RoundRead.model_validate(r) for r in await service.list_rounds(session, user, interview_id)
+    ]
+
+
+@router.post(
+    "/{interview_id}/rounds",
+    status_code=status.HTTP_201_CREATED,
+    response_model=schemas.RoundRead,
+    summary="Add a round",
+    responses=problems(401, 404, 409, 422),
+)
+async def add_round(
+    interview_id: IdPath, data: schemas.RoundCreate, session: SessionDep, user: CurrentUser
+) -> schemas.RoundRead:
+    """Add a round. `round_number` is unique within the interview; left out, it is the next one."""
+    return schemas.RoundRead.model_validate(await service.add_round(session, user, interview_id, data))
+
+
+@router.patch(
+    "/{interview_id}/rounds/{round_id}",
+    response_model=schemas.RoundRead,
+    summary="Update a round",
+    responses=problems(401, 404, 409, 422),
+)
+async def update_round(
+    interview_id: IdPath, round_id: IdPath, data: schemas.RoundUpdate, session: SessionDep, user: CurrentUser
+) -> schemas.RoundRead:
+    """Change only the fields sent."""
+    changes = data.model_dump(exclude_unset=True)
+    return schemas.RoundRead.model_validate(
+        await service.update_round(session, user, interview_id, round_id, changes)
+    )
+
+
+@router.delete(
+    "/{interview_id}/rounds/{round_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Remove a round",
+    responses=problems(401, 404, 422),
+)
+async def delete_round(
+    interview_id: IdPath, round_id: IdPath, session: SessionDep, user: CurrentUser
+) -> None:
+    """Remove a round; questions asked in it stay linked to the interview."""
+    await service.delete_round(session, user, interview_id, round_id)
+
+
+# Questions asked
+
+
+@router.get(
+    "/{interview_id}/questions",
+    response_model=list[schemas.InterviewQuestionRead],
+    summary="Questions asked",
+    responses=problems(401, 404, 422),
+)
+async def list_questions(
+    interview_id: IdPath, session: SessionDep, user: CurrentUser
+) -> list[schemas.InterviewQuestionRead]:
+    """The questions asked in this interview, with how well you answered them."""
+    links = await service.list_questions(session, user, interview_id)
+    return [schemas.InterviewQuestionRead.model_validate(link) for link in links]
+
+
+@router.post(
+    "/{interview_id}/questions",
+    status_code=status.HTTP_201_CREATED,
+    response_model=schemas.InterviewQuestionRead,
+    summary="Link a question",
+    responses=problems(401, 404, 409, 422),
+)
+async def link_question(
+    interview_id: IdPath,
+    data: Annotated[
+        schemas.InterviewQuestionCreate,
+        Body(openapi_examples={"seed": {"value": {"question_id": 1, "answer_quality_rating": 8}}}),
+    ],
+    session: SessionDep,
+    user: CurrentUser,
+) -> schemas.InterviewQuestionRead:
+    """Record that a question from your bank was asked, with `answer_quality_rating` (1–10),
+    the answer you gave and the feedback. Each question links once per interview (409 otherwise)."""
+    return schemas.InterviewQuestionRead.model_validate(
+        await service.link_question(session, user, interview_id, data)
+    )
+
+
+@router.patch(
+    "/{interview_id}/questions/{question_id}",
+    response_model=schemas.InterviewQuestionRead,
+    summary="Update a question's rating or answer",
+    responses=problems(401, 404, 422),
+)
+async def update_question_link(
+    interview_id: IdPath,
+    question_id: IdPath,
+    data: schemas.InterviewQuestionUpdate,
+    session: SessionDep,
+    user: CurrentUser,
+) -> schemas.InterviewQuestionRead:
+    """Change the rating, answer, feedback or round of a linked question."""
+    changes = data.model_dump(exclude_unset=True)
+    return schemas.InterviewQuestionRead.model_validate(
+        await service.update_question_link(session, user, interview_id, question_id, changes)
+    )
+
+
+@router.delete(
+    "/{interview_id}/questions/{question_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Unlink a question",
+    responses=problems(401, 404, 422),
+)
+async def unlink_question(
+    interview_id: IdPath, question_id: IdPath, session: SessionDep, user: CurrentUser
+) -> None:
+    """Remove the link; the question stays in your bank."""
+    await service.unlink_question(session, user, interview_id, question_id)
+
+
+# Skills tested
+
+
+@router.get(
+    "/{interview_id}/skills",
+    response_model=list[schemas.InterviewSkillRead],
+    summary="Skills tested",
+    responses=problems(401, 404, 422),
+)
+async def list_skills(
+    interview_id: IdPath, session: SessionDep, user: CurrentUser
+) -> list[schemas.InterviewSkillRead]:
+    """The skills this interview tested, with your performance rating."""
+    return [
+        schemas.InterviewSkillRead.model_validate(s)
+        for s in await service.list_skills(session, user, interview_id)
+    ]
+
+
+@router.post(
+    "/{interview_id}/skills",
+    status_code=status.HTTP_201_CREATED,
+    response_model=schemas.InterviewSkillRead,
+    summary="Link a skill",
+    responses=problems(401, 404, 409, 422),
+)
+async def link_skill(
+    interview_id: IdPath, data: schemas.InterviewSkillCreate, session: SessionDep, user: CurrentUser
+) -> schemas.InterviewSkillRead:
+    """Record that the interview tested one of your skills, with a 1–10 performance rating."""
+    return schemas.InterviewSkillRead.model_validate(
+        await service.link_skill(session, user, interview_id, data)
+    )
+
+
+@router.patch(
+    "/{interview_id}/skills/{skill_id}",
+    response_model=schemas.InterviewSkillRead,
+    summary="Update a tested skill",
+    responses=problems(401, 404, 422),
+)
+async def update_skill_link(
+    interview_id: IdPath,
+    skill_id: IdPath,
+    data: schemas.InterviewSkillUpdate,
+    session: SessionDep,
+    user: CurrentUser,
+) -> schemas.InterviewSkillRead:
+    """Change the rating or notes of a tested skill."""
+    changes = data.model_dump(exclude_unset=True)
+    return schemas.InterviewSkillRead.model_validate(
+        await service.update_skill_link(session, user, interview_id, skill_id, changes)
+    )
+
+
+@router.delete(
+    "/{interview_id}/skills/{skill_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Unlink a skill",
+    responses=problems(401, 404, 422),
+)
+async def unlink_skill(
+    interview_id: IdPath, skill_id: IdPath, session: SessionDep, user: CurrentUser
+) -> None:
+    """Remove the link; the skill stays."""
+    await service.unlink_skill(session, user, interview_id, skill_id)

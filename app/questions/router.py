@@ -1,0 +1,206 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, Query, status
+
+from app.auth.dependencies import CurrentUser
+from app.db import SessionDep
+from app.kit.pagination import PageQuery, SortOrder
+from app.kit.responses import problems
+from app.kit.schemas import Id, IdPath, Page, SearchText, Tag
+from app.models.enums import QuestionCategory, QuestionDifficulty
+from app.questions import schemas, service
+from app.questions.service import QuestionFilters
+
+router = APIRouter(prefix="/api/questions", tags=["questions"])
+
+SortQuery = Annotated[
+    schemas.QuestionSort | None,
+    Query(description="Default: `relevance` when `q` is given, else `created_at` (newest first)."),
+]
+
+
+def question_filters(
+    question_category: Annotated[QuestionCategory | None, Query()] = None,
+    question_difficulty: Annotated[QuestionDifficulty | None, Query()] = None,
+    tags: Annotated[
+        list[Tag] | None,
+        Query(max_length=20, description="Any of these tags (repeat the parameter: `tags=a&tags=b`)."),
+    ] = None,
+    company_id: Annotated[Id | None, Query()] = None,
+    skill_id: Annotated[Id | None, Query()] = None,
+    q: Annotated[
+        SearchText | None,
+        Query(description='Full-text search (web-search syntax: `"exact phrase"`, `-exclude`, `or`).'),
+    ] = None,
+    deleted: Annotated[bool, Query(description="List the soft-deleted questions instead.")] = False,
+) -> QuestionFilters:
+    return QuestionFilters(
+        question_category=question_category,
+        question_difficulty=question_difficulty,
+        tags=list(tags or []),
+        company_id=company_id,
+        skill_id=skill_id,
+        q=q,
+        deleted=deleted,
+    )
+
+
+FiltersDep = Annotated[QuestionFilters, Depends(question_filters)]
+
+
+@router.get(
+    "", response_model=Page[schemas.QuestionRead], summary="List questions", responses=problems(401, 422)
+)
+async def list_questions(
+    session: SessionDep,
+    user: CurrentUser,
+    filters: FiltersDep,
+    page: PageQuery,
+    sort_by: SortQuery = None,
+    sort_order: SortOrder = SortOrder.desc,
+) -> Page[schemas.QuestionRead]:
+    """Your question bank: filter by category, difficulty, tags (any of), company or skill;
+    full-text `q` ranked by relevance; sorted and paginated."""
+    return await service.list_questions(session, user, filters, sort_by, sort_order, page)
+
+
+@router.get(
+    "/category/{category}",
+    response_model=Page[schemas.QuestionRead],
+    summary="Questions in a category",
+    responses=problems(401, 422),
+)
+async def list_by_category(
+    category: QuestionCategory,
+    session: SessionDep,
+    user: CurrentUser,
+    page: PageQuery,
+    sort_by: SortQuery = None,
+    sort_order: SortOrder = SortOrder.desc,
+) -> Page[schemas.QuestionRead]:
+    """The same as `GET /api/questions?question_category=…`."""
+    filters = QuestionFilters(question_category=category)
+    return await service.list_questions(session, user, filters, sort_by, sort_order, page)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=schemas.QuestionRead,
+    summary="Create a question",
+    responses=problems(401, 422),
+)
+async def create_question(
+    data: Annotated[
+        schemas.QuestionCreate,
+        Body(
+            openapi_examples={
+                "seed": {
+                    "summary": "The seed's example",
+                    "value": {
+                        "question_text": "How would you design Instagram?",
+                        "question_category": "system_design",
+                        "question_difficulty": "hard",
+                    },
+                }
+            }
+        ),
+    ],
+    session: SessionDep,
+    user: CurrentUser,
+) -> schemas.QuestionRead:
+    """Add a question to your bank, optionally with tags, a company, skills and a sample answer."""
+    return schemas.QuestionRead.model_validate(await service.create_question(session, user, data))
+
+
+@router.get(
+    "/{question_id}",
+    response_model=schemas.QuestionDetail,
+    summary="Get a question",
+    responses=problems(401, 404, 422),
+)
+async def get_question(question_id: IdPath, session: SessionDep, user: CurrentUser) -> schemas.QuestionDetail:
+    """One question with its skills and the interviews where it was asked (with your ratings)."""
+    return await service.get_detail(session, user, question_id)
+
+
+@router.put(
+    "/{question_id}",
+    response_model=schemas.QuestionRead,
+    summary="Replace a question",
+    responses=problems(401, 404, 422),
+)
+async def replace_question(
+    question_id: IdPath, data: schemas.QuestionCreate, session: SessionDep, user: CurrentUser
+) -> schemas.QuestionRead:
+    """Replace every field (fields left out take their defaults; `skill_ids` replaces the skills)."""
+    return schemas.QuestionRead.model_validate(
+        await service.update_question(session, user, question_id, data.model_dump())
+    )
+
+
+@router.patch(
+    "/{question_id}",
+    response_model=schemas.QuestionRead,
+    summary="Update a question",
+    responses=problems(401, 404, 422),
+)
+async def patch_question(
+    question_id: IdPath, data: schemas.QuestionUpdate, session: SessionDep, user: CurrentUser
+) -> schemas.QuestionRead:
+    """Change only the fields sent."""
+    return schemas.QuestionRead.model_validate(
+        await service.update_question(session, user, question_id, data.model_dump(exclude_unset=True))
+    )
+
+
+@router.delete(
+    "/{question_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete a question (soft)",
+    responses=problems(401, 404, 422),
+)
+async def delete_question(question_id: IdPath, session: SessionDep, user: CurrentUser) -> None:
+    """Move the question to the trash; `POST /api/questions/{id}/restore` brings it back."""
+    await service.soft_delete(session, user, question_id)
+
+
+@router.post(
+    "/{question_id}/restore",
+    response_model=schemas.QuestionRead,
+    summary="Restore a deleted question",
+    responses=problems(401, 404, 409, 422),
+)
+async def restore_question(
+    question_id: IdPath, session: SessionDep, user: CurrentUser
+) -> schemas.QuestionRead:
+    """Bring a soft-deleted question back (409 if it is not deleted)."""
+    return schemas.QuestionRead.model_validate(await service.restore(session, user, question_id))
+
+
+@router.post(
+    "/{question_id}/skills",
+    response_model=schemas.QuestionRead,
+    summary="Link a skill to a question",
+    responses=problems(401, 404, 422),
+)
+async def link_skill(
+    question_id: IdPath, data: schemas.QuestionSkillLink, session: SessionDep, user: CurrentUser
+) -> schemas.QuestionRead:
+    """Tag the question with one of your skills (linking twice is harmless)."""
+    return schemas.QuestionRead.model_validate(
+        await service.link_skill(session, user, question_id, data.skill_id)
+    )
+
+
+@router.delete(
+    "/{question_id}/skills/{skill_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Unlink a skill from a question",
+    responses=problems(401, 404, 422),
+)
+async def unlink_skill(question_id: IdPath, skill_id: IdPath, session: SessionDep, user: CurrentUser) -> None:
+    """Remove the skill from the question."""
+    await service.unlink_skill(session, user, question_id, skill_id)

@@ -1,0 +1,212 @@
+"""The question bank. Never commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, String, delete, func, insert, literal, select
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from app.errors import Conflict, NotFound, Unprocessable
+from app.kit.crud import apply_changes, check_refs, get_owned
+from app.kit.pagination import PageParams, SortOrder, paginate
+from app.kit.schemas import Page
+from app.models import Company, Interview, InterviewQuestion, Question, Skill, User, question_skills
+from app.models.enums import QuestionCategory, QuestionDifficulty
+from app.questions import schemas
+
+LOAD = (selectinload(Question.skills),)
+
+
+@dataclass(frozen=True)
+class QuestionFilters:
+    question_category: QuestionCategory | None = None
+    question_difficulty: QuestionDifficulty | None = None
+    tags: list[str] = field(default_factory=list)
+    company_id: int | None = None
+    skill_id: int | None = None
+    q: str | None = None
+    deleted: bool = False
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        out: list[ColumnElement[bool]] = [
+            Question.deleted_at.is_not(None) if self.deleted else Question.deleted_at.is_(None)
+        ]
+        if self.question_category:
+            out.append(Question.question_category == self.question_category)
+        if self.question_difficulty:
+            out.append(Question.question_difficulty == self.question_difficulty)
+        if self.tags:
+            out.append(Question.tags.op("&&")(literal(self.tags, ARRAY(String(50)))))
+        if self.company_id:
+            out.append(Question.company_id == self.company_id)
+        if self.skill_id:
+            out.append(
+                Question.id.in_(
+                    select(question_skills.c.question_id).where(question_skills.c.skill_id == self.skill_id)
+                )
+            )
+        if self.q:
+            out.append(Question.search_vector.op("@@")(_tsquery(self.q)))
+        return out
+
+
+def _tsquery(q: str) -> Any:
+    return func.websearch_to_tsquery("english", q)
+
+
+SORT_COLUMNS: dict[str, Any] = {
+    "created_at": Question.created_at,
+    "updated_at": Question.updated_at,
+    "question_difficulty": Question.question_difficulty,
+    "question_category": Question.question_category,
+    "question_text": func.lower(Question.question_text),
+}
+
+
+async def list_questions(
+    session: AsyncSession,
+    user: User,
+    filters: QuestionFilters,
+    sort_by: schemas.QuestionSort | None,
+    sort_order: SortOrder,
+    page: PageParams,
+) -> Page[schemas.QuestionRead]:
+    stmt: Select[Any] = (
+        select(Question).where(Question.owner_id == user.id, *filters.conditions()).options(*LOAD)
+    )
+    if sort_by is None:
+        sort_by = schemas.QuestionSort.relevance if filters.q else schemas.QuestionSort.created_at
+    if sort_by is schemas.QuestionSort.relevance:
+        if filters.q:
+            rank = func.ts_rank_cd(Question.search_vector, _tsquery(filters.q))
+            stmt = stmt.order_by(rank.desc(), Question.id.desc())
+        else:  # relevance without a query: newest first
+            stmt = stmt.order_by(Question.created_at.desc(), Question.id.desc())
+    else:
+        column = SORT_COLUMNS[sort_by.value]
+        desc = sort_order is SortOrder.desc
+        stmt = stmt.order_by(
+            column.desc() if desc else column.asc(), Question.id.desc() if desc else Question.id.asc()
+        )
+    return await paginate(session, stmt, page, schemas.QuestionRead.model_validate)
+
+
+async def get_question(
+    session: AsyncSession, user: User, question_id: int, *, include_deleted: bool = False
+) -> Question:
+    return await get_owned(
+        session, Question, question_id, user, "Question", options=LOAD, include_deleted=include_deleted
+    )
+
+
+async def get_detail(session: AsyncSession, user: User, question_id: int) -> schemas.QuestionDetail:
+    question = await get_question(session, user, question_id)
+    rows = await session.execute(
+        select(
+            InterviewQuestion.interview_id,
+            Company.company_name,
+            Interview.interview_date,
+            InterviewQuestion.answer_quality_rating,
+        )
+        .join(Interview, Interview.id == InterviewQuestion.interview_id)
+        .join(Company, Company.id == Interview.company_id)
+        .where(InterviewQuestion.question_id == question_id, Interview.deleted_at.is_(None))
+        .order_by(Interview.interview_date.desc().nulls_last())
+    )
+    asked = [schemas.AskedIn.model_validate(r._mapping) for r in rows]
+    return schemas.QuestionDetail(
+        **schemas.QuestionRead.model_validate(question).model_dump(), asked_in=asked
+    )
+
+
+async def _set_skills(session: AsyncSession, user: User, question_id: int, skill_ids: list[int]) -> None:
+    skill_ids = list(dict.fromkeys(skill_ids))
+    if skill_ids:
+        owned = set(
+            (
+                await session.execute(
+                    select(Skill.id).where(Skill.id.in_(skill_ids), Skill.owner_id == user.id)
+                )
+            ).scalars()
+        )
+        missing = [s for s in skill_ids if s not in owned]
+        if missing:
+            raise Unprocessable(f"Skill {missing[0]} was not found.", field="body.skill_ids")
+    await session.execute(delete(question_skills).where(question_skills.c.question_id == question_id))
+    if skill_ids:
+        await session.execute(
+            insert(question_skills), [{"question_id": question_id, "skill_id": s} for s in skill_ids]
+        )
+
+
+async def create_question(session: AsyncSession, user: User, data: schemas.QuestionCreate) -> Question:
+    values = data.model_dump(exclude={"skill_ids"})
+    await check_refs(session, user, {"company_id": (Company, "Company", values["company_id"])})
+    question = Question(owner_id=user.id, **values)
+    session.add(question)
+    await session.flush()
+    await _set_skills(session, user, question.id, data.skill_ids)
+    session.expunge(question)
+    return await get_question(session, user, question.id)
+
+
+_NOT_NULL = {"question_text", "question_category", "question_difficulty", "tags"}
+
+
+async def update_question(
+    session: AsyncSession, user: User, question_id: int, changes: dict[str, Any]
+) -> Question:
+    question = await get_owned(session, Question, question_id, user, "Question")
+    for name in _NOT_NULL:
+        if name in changes and changes[name] is None:
+            raise Unprocessable(f"{name} cannot be null.", field=f"body.{name}")
+    skill_ids = changes.pop("skill_ids", None)
+    await check_refs(session, user, {"company_id": (Company, "Company", changes.get("company_id"))})
+    apply_changes(question, changes)
+    await session.flush()
+    if skill_ids is not None:
+        await _set_skills(session, user, question_id, skill_ids)
+    session.expunge(question)
+    return await get_question(session, user, question_id)
+
+
+async def soft_delete(session: AsyncSession, user: User, question_id: int) -> None:
+    question = await get_owned(session, Question, question_id, user, "Question")
+    question.deleted_at = datetime.now(UTC)
+    await session.flush()
+
+
+async def restore(session: AsyncSession, user: User, question_id: int) -> Question:
+    question = await get_owned(session, Question, question_id, user, "Question", include_deleted=True)
+    if question.deleted_at is None:
+        raise Conflict(f"Question {question_id} is not deleted.")
+    question.deleted_at = None
+    await session.flush()
+    session.expunge(question)
+    return await get_question(session, user, question_id)
+
+
+async def link_skill(session: AsyncSession, user: User, question_id: int, skill_id: int) -> Question:
+    await get_owned(session, Question, question_id, user, "Question")
+    await check_refs(session, user, {"skill_id": (Skill, "Skill", skill_id)})
+    await session.execute(
+        pg_insert(question_skills).values(question_id=question_id, skill_id=skill_id).on_conflict_do_nothing()
+    )
+    return await get_question(session, user, question_id)
+
+
+async def unlink_skill(session: AsyncSession, user: User, question_id: int, skill_id: int) -> None:
+    await get_owned(session, Question, question_id, user, "Question")
+    result = await session.execute(
+        delete(question_skills).where(
+            question_skills.c.question_id == question_id, question_skills.c.skill_id == skill_id
+        )
+    )
+    if result.rowcount == 0:  # type: ignore[attr-defined]
+        raise NotFound(f"Skill {skill_id} on question {question_id}")

@@ -1,0 +1,200 @@
+"""The overview, computed in a handful of aggregate queries for one user."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, literal_column, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import (
+    Company,
+    Interview,
+    InterviewQuestion,
+    Question,
+    Role,
+    Skill,
+    User,
+    question_skills,
+)
+from app.models.enums import InterviewOutcome, InterviewStatus
+from app.stats import schemas
+
+_TOTALS = text(
+    """
+    SELECT
+      (SELECT count(*) FROM companies WHERE owner_id = :uid) AS companies,
+      (SELECT count(*) FROM roles WHERE owner_id = :uid) AS roles,
+      (SELECT count(*) FROM skills WHERE owner_id = :uid) AS skills,
+      (SELECT count(*) FROM interviews WHERE owner_id = :uid AND deleted_at IS NULL) AS interviews,
+      (SELECT count(*) FROM questions WHERE owner_id = :uid AND deleted_at IS NULL) AS questions,
+      (SELECT count(*) FROM cv_versions WHERE owner_id = :uid) AS cv_versions,
+      (SELECT count(*) FROM practice_sessions WHERE owner_id = :uid) AS practice_sessions,
+      (SELECT count(*) FROM skill_gaps WHERE owner_id = :uid AND status <> 'resolved') AS open_skill_gaps
+    """
+)
+
+# One pass over the user's interviews, three groupings.
+_INTERVIEW_GROUPS = text(
+    """
+    SELECT GROUPING(interview_status) = 0 AS by_status,
+           GROUPING(interview_type) = 0 AS by_type,
+           interview_status::text AS status, interview_type::text AS type,
+           coalesce(outcome::text, 'none') AS outcome, count(*) AS n
+    FROM interviews WHERE owner_id = :uid AND deleted_at IS NULL
+    GROUP BY GROUPING SETS ((interview_status), (interview_type), (outcome))
+    """
+)
+
+_QUESTION_GROUPS = text(
+    """
+    SELECT GROUPING(question_category) = 0 AS by_category,
+           question_category::text AS category, question_difficulty::text AS difficulty, count(*) AS n
+    FROM questions WHERE owner_id = :uid AND deleted_at IS NULL
+    GROUP BY GROUPING SETS ((question_category), (question_difficulty))
+    """
+)
+
+
+def _round(value: Any) -> float | None:
+    return round(float(value), 2) if value is not None else None
+
+
+async def overview(session: AsyncSession, user: User) -> schemas.StatsOverview:
+    uid = {"uid": user.id}
+    totals = schemas.Totals(**(await session.execute(_TOTALS, uid)).mappings().one())
+
+    by_status: dict[str, int] = {s.value: 0 for s in InterviewStatus}
+    by_type: dict[str, int] = {}
+    by_outcome: dict[str, int] = {}
+    for row in (await session.execute(_INTERVIEW_GROUPS, uid)).mappings():
+        if row["by_status"]:
+            by_status[row["status"]] = row["n"]
+        elif row["by_type"]:
+            by_type[row["type"]] = row["n"]
+        else:
+            by_outcome[row["outcome"]] = row["n"]
+
+    by_category: dict[str, int] = {}
+    by_difficulty: dict[str, int] = {}
+    for row in (await session.execute(_QUESTION_GROUPS, uid)).mappings():
+        if row["by_category"]:
+            by_category[row["category"]] = row["n"]
+        else:
+            by_difficulty[row["difficulty"]] = row["n"]
+
+    # Answer ratings: overall (grouping ()) and per category, over live interviews and questions.
+    rated = (
+        select(
+            func.grouping(Question.question_category).label("g"),
+            Question.question_category,
+            func.avg(InterviewQuestion.answer_quality_rating).label("avg"),
+            func.count(InterviewQuestion.answer_quality_rating).label("n"),
+        )
+        .join(Question, Question.id == InterviewQuestion.question_id)
+        .join(Interview, Interview.id == InterviewQuestion.interview_id)
+        .where(
+            InterviewQuestion.owner_id == user.id,
+            InterviewQuestion.answer_quality_rating.is_not(None),
+            Interview.deleted_at.is_(None),
+            Question.deleted_at.is_(None),
+        )
+        .group_by(func.grouping_sets(literal_column("()"), Question.question_category))
+    )
+    overall_avg: float | None = None
+    answers_rated = 0
+    per_category: list[schemas.RatingGroup] = []
+    for rrow in (await session.execute(rated)).all():
+        if rrow.g == 1:
+            overall_avg, answers_rated = _round(rrow.avg), rrow.n
+        else:
+            per_category.append(
+                schemas.RatingGroup(
+                    key=rrow.question_category.value, average_rating=_round(rrow.avg) or 0, answers=rrow.n
+                )
+            )
+    per_category.sort(key=lambda g: g.key)
+
+    per_skill_stmt = (
+        select(
+            Skill.id,
+            Skill.skill_name,
+            func.avg(InterviewQuestion.answer_quality_rating).label("avg"),
+            func.count(InterviewQuestion.answer_quality_rating).label("n"),
+        )
+        .select_from(InterviewQuestion)
+        .join(question_skills, question_skills.c.question_id == InterviewQuestion.question_id)
+        .join(Skill, Skill.id == question_skills.c.skill_id)
+        .join(Interview, Interview.id == InterviewQuestion.interview_id)
+        .join(Question, Question.id == InterviewQuestion.question_id)
+        .where(
+            InterviewQuestion.owner_id == user.id,
+            InterviewQuestion.answer_quality_rating.is_not(None),
+            Interview.deleted_at.is_(None),
+            Question.deleted_at.is_(None),
+        )
+        .group_by(Skill.id, Skill.skill_name)
+        .order_by(Skill.skill_name)
+    )
+    per_skill = [
+        schemas.RatingGroup(key=r.skill_name, skill_id=r.id, average_rating=_round(r.avg) or 0, answers=r.n)
+        for r in (await session.execute(per_skill_stmt)).all()
+    ]
+
+    advanced = by_outcome.get(InterviewOutcome.advanced.value, 0)
+    offers = by_outcome.get(InterviewOutcome.offer.value, 0)
+    decided = advanced + offers + by_outcome.get(InterviewOutcome.rejected.value, 0)
+    success_rate = round((advanced + offers) / decided, 4) if decided else None
+
+    now = datetime.now(UTC)
+    upcoming_stmt = (
+        select(
+            Interview.id,
+            Company.company_name,
+            Role.role_title,
+            Interview.interview_date,
+            Interview.interview_type,
+            Interview.interview_status,
+        )
+        .join(Company, Company.id == Interview.company_id)
+        .outerjoin(Role, Role.id == Interview.role_id)
+        .where(
+            Interview.owner_id == user.id,
+            Interview.deleted_at.is_(None),
+            Interview.interview_status.in_([InterviewStatus.scheduled, InterviewStatus.rescheduled]),
+            Interview.interview_date >= now,
+            Interview.interview_date < now + timedelta(days=7),
+        )
+        .order_by(Interview.interview_date, Interview.id)
+        .limit(50)
+    )
+    upcoming = [
+        schemas.Upcoming(
+            id=r.id,
+            company_name=r.company_name,
+            role_title=r.role_title,
+            interview_date=r.interview_date,
+            interview_type=r.interview_type.value,
+            interview_status=r.interview_status.value,
+        )
+        for r in (await session.execute(upcoming_stmt)).all()
+    ]
+
+    return schemas.StatsOverview(
+        totals=totals,
+        interviews_by_status=by_status,
+        interviews_by_type=by_type,
+        interviews_by_outcome=by_outcome,
+        questions_by_category=by_category,
+        questions_by_difficulty=by_difficulty,
+        average_answer_rating=overall_avg,
+        answers_rated=answers_rated,
+        average_rating_by_category=per_category,
+        average_rating_by_skill=per_skill,
+        success_rate=success_rate,
+        offers=offers,
+        upcoming_interviews=upcoming,
+        weakest_categories=sorted(per_category, key=lambda g: (g.average_rating, g.key))[:3],
+        weakest_skills=sorted(per_skill, key=lambda g: (g.average_rating, g.key))[:3],
+    )
