@@ -7,7 +7,7 @@ import os
 import signal
 import sys
 import time
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -93,17 +93,22 @@ def migrate_cmd(
     console.print(f"[green]Database at {'base' if down and revision == 'base' else revision}.[/]")
 
 
-async def _create_user(url: str, email: str, password: str, full_name: str | None) -> int:
+def _user_create(email: str, password: str, full_name: str | None) -> Any:
     from pydantic import ValidationError
 
-    from app.auth import service
     from app.auth.schemas import UserCreate
-    from app.db import make_engine, make_sessionmaker
 
     try:
-        data = UserCreate(email=email, password=password, full_name=full_name)
+        return UserCreate(email=email, password=password, full_name=full_name)
     except ValidationError as exc:
         raise typer.BadParameter("; ".join(e["msg"] for e in exc.errors())) from exc
+
+
+async def _create_user(url: str, email: str, password: str, full_name: str | None) -> int:
+    from app.auth import service
+    from app.db import make_engine, make_sessionmaker
+
+    data = _user_create(email, password, full_name)
     engine = make_engine(get_settings(), url)
     try:
         async with make_sessionmaker(engine)() as session:
@@ -130,6 +135,71 @@ def create_user(
         console.print(f"[red]{exc.detail}[/]")
         raise typer.Exit(1) from exc
     console.print(f"[green]Created user {user_id}[/] ({email}).")
+
+
+async def _seed_demo(
+    url: str, email: str, password: str | None, interviews: int, reset: bool
+) -> dict[str, int]:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from sqlalchemy import delete
+
+    from app import demo
+    from app.auth import service
+    from app.db import make_engine, make_sessionmaker
+    from app.models import Company, CvVersion, PracticeSession, Question, Skill
+
+    engine = make_engine(get_settings(), url)
+    steps = 12
+    try:
+        async with make_sessionmaker(engine)() as session:
+            user = await service.get_user_by_email(session, email)
+            if user is None:
+                if not password:
+                    raise typer.BadParameter(f"No account {email}; pass --password to create it.")
+                user = await service.register(session, _user_create(email, password, None))
+                console.print(f"Created account {email}.")
+            existing = await demo.has_data(session, user)
+            if existing and not reset:
+                console.print(
+                    f"[yellow]{email} already has {existing} interviews; nothing was changed.[/] "
+                    "Pass --reset to replace that account's data with demo data."
+                )
+                raise typer.Exit(1)
+            if reset:
+                # Interviews first (they restrict companies and roles); children cascade.
+                from app.models import Interview, Role
+
+                for model in (Interview, Role, Company, Question, Skill, CvVersion, PracticeSession):
+                    await session.execute(delete(model).where(model.owner_id == user.id))  # type: ignore[attr-defined]
+            with Progress(
+                TextColumn("{task.description:<20}"), BarColumn(), MofNCompleteColumn(), console=console
+            ) as progress:
+                task = progress.add_task("seeding", total=steps)
+
+                def tick(label: str, n: int) -> None:
+                    progress.update(task, advance=1, description=f"{label} ({n})")
+
+                counts = await demo.seed(session, user, interviews=interviews, progress=tick)
+            await session.commit()
+            return counts
+    finally:
+        await engine.dispose()
+
+
+@cli.command("seed-demo")
+def seed_demo(
+    email: Annotated[str, typer.Option(help="The account to fill (created when --password is given).")],
+    password: Annotated[str | None, typer.Option(help="Password for a new account.")] = None,
+    interviews: Annotated[int, typer.Option(min=1, max=100_000)] = 300,
+    reset: Annotated[bool, typer.Option(help="Replace this account's existing data.")] = False,
+) -> None:
+    """Fill an account with realistic demo data: dozens of companies and roles, hundreds of
+    interviews and questions across every category. Refuses to run twice unless --reset."""
+    url = _resolve_database(get_settings())
+    t0 = time.perf_counter()
+    counts = asyncio.run(_seed_demo(url, email, password, interviews, reset))
+    summary = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items())
+    console.print(f"[green]Seeded {email}[/] in {time.perf_counter() - t0:.1f}s: {summary}.")
 
 
 def main() -> None:

