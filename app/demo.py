@@ -321,6 +321,17 @@ ROUND_TYPES = [
     "hiring_manager",
 ]
 
+# Typical answer quality per category: coding and system design are where people struggle.
+BASE_RATING = {
+    "behavioral": 7,
+    "technical": 6,
+    "coding": 5,
+    "system_design": 5,
+    "product": 6,
+    "architecture": 6,
+    "other": 8,
+}
+
 Progress = Callable[[str, int], None]
 
 
@@ -495,16 +506,7 @@ async def seed(
             )
         if row["interview_status"] == "completed":
             for qid in rnd.sample(question_ids, rnd.randint(2, 5)):
-                base = {
-                    "behavioral": 7,
-                    "technical": 6,
-                    "coding": 5,
-                    "system_design": 5,
-                    "product": 6,
-                    "architecture": 6,
-                    "other": 8,
-                }
-                rating = max(1, min(10, base[q_category[qid]] + rnd.randint(-3, 3)))
+                rating = max(1, min(10, BASE_RATING[str(q_category[qid])] + rnd.randint(-3, 3)))
                 iq_rows.append(
                     {
                         "owner_id": uid,
