@@ -13,6 +13,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import text
 
 from app import __version__, embedded
+from app.agents.llm import build_chat_model, make_http_client, model_label
+from app.agents.router import router as agents_router
 from app.auth.router import router as auth_router
 from app.companies.router import router as companies_router
 from app.config import Settings, get_settings
@@ -55,6 +57,7 @@ TAGS = [
     {"name": "skill gaps", "description": "Gaps revealed by interviews and questions."},
     {"name": "user skills", "description": "Your own level in each skill."},
     {"name": "stats", "description": "Your statistics."},
+    {"name": "agents", "description": "AI interview coaching: six specialists, streamed over SSE."},
     {"name": "operations", "description": "Health, readiness and the service overview."},
 ]
 
@@ -71,6 +74,7 @@ ROUTERS = [
     skill_gaps_router,
     user_skills_router,
     stats_router,
+    agents_router,
 ]
 
 
@@ -86,11 +90,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     configure_logging(settings.log_level, json=settings.log_json)
     engine = make_engine(settings, _database_url(settings))
 
+    llm_http = make_http_client(settings)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
             yield
         finally:
+            await llm_http.aclose()
             await engine.dispose()
 
     app = FastAPI(
@@ -105,6 +112,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.secret_key = settings.resolved_secret_key()
+    app.state.llm_http = llm_http
+    app.state.chat_model = build_chat_model(settings, llm_http)
+    app.state.model_name = model_label(settings)
 
     install_error_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -1,0 +1,44 @@
+"""The chat model, built in one place from settings: OpenAI-compatible or offline."""
+
+from __future__ import annotations
+
+import httpx
+from langchain_core.language_models import BaseChatModel
+
+from app.agents.offline import OFFLINE_MODEL_NAME, OfflineChatModel
+from app.config import LLMProvider, Settings
+
+
+def make_http_client(settings: Settings) -> httpx.AsyncClient:
+    """The HTTP client ChatOpenAI uses. The app owns it (one per process and event loop), so
+    langchain-openai's process-wide client cache never outlives a loop."""
+    return httpx.AsyncClient(
+        timeout=httpx.Timeout(settings.llm_timeout_s, connect=min(10.0, settings.llm_timeout_s)),
+        limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+    )
+
+
+def build_chat_model(settings: Settings, http_client: httpx.AsyncClient | None) -> BaseChatModel:
+    if settings.effective_llm_provider is LLMProvider.offline:
+        return OfflineChatModel()
+    from langchain_openai import ChatOpenAI
+
+    api_key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else "not-needed"
+    return ChatOpenAI(
+        model=settings.llm_model,
+        api_key=api_key,  # type: ignore[arg-type]
+        base_url=settings.openai_base_url,
+        timeout=settings.llm_timeout_s,
+        max_retries=settings.llm_max_retries,
+        temperature=settings.llm_temperature,
+        # astream() always streams; invoke() (routing, follow-ups) stays one plain request.
+        streaming=False,
+        stream_usage=True,
+        http_async_client=http_client,
+    )
+
+
+def model_label(settings: Settings) -> str:
+    if settings.effective_llm_provider is LLMProvider.offline:
+        return OFFLINE_MODEL_NAME
+    return settings.llm_model

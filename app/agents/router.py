@@ -1,0 +1,314 @@
+"""HTTP and SSE endpoints for the agents. The work itself is in ``stream.py``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Query, Request, status
+from sqlalchemy import delete, select
+from sqlalchemy.orm import selectinload
+from sse_starlette import EventSourceResponse, ServerSentEvent
+
+from app.agents import schemas, service, stream
+from app.agents.specialists import SPECIALISTS, AgentId
+from app.auth.dependencies import CurrentUser
+from app.config import LLMProvider, Settings
+from app.db import SessionDep
+from app.errors import AppError, Unauthorized, UpstreamError, UpstreamTimeout
+from app.kit.crud import get_owned
+from app.kit.pagination import PageQuery, paginate
+from app.kit.responses import problems
+from app.kit.schemas import IdPath, Name, Page
+from app.models import Conversation, Message, User
+from app.models.enums import SeniorityLevel
+
+router = APIRouter(prefix="/api/agents", tags=["agents"])
+
+SSE_HEADERS = {"X-Accel-Buffering": "no", "Cache-Control": "no-cache"}
+
+EXAMPLES = {
+    "routed": {
+        "summary": "Let the supervisor route",
+        "value": {"question": "How would you design Instagram?"},
+    },
+    "explicit": {
+        "summary": "Ask one specialist, with context",
+        "value": {
+            "question": "Tell me about a time you disagreed with your manager.",
+            "agent": "behavioral",
+            "context": {"company": "TechCorp", "role": "Senior Backend Engineer", "seniority": "senior"},
+        },
+    },
+}
+
+STREAM_DOC: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "Server-Sent Events: `start`, `routing`, `processing`, `content`…, `follow_ups`, "
+        "`complete` (or `error`). Each `data:` is JSON `{event_type, data, timestamp}`.",
+        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+    }
+}
+
+
+async def _rate_limit(request: Request, user: CurrentUser) -> None:
+    await service.hit_rate_limit(request.app.state.engine, request.app.state.settings, user.id)
+
+
+RateLimit = Annotated[None, Depends(_rate_limit)]
+
+
+async def _prepare(
+    request: Request, session: Any, user: User, req: schemas.AnswerRequest
+) -> stream.TurnInput:
+    """Everything that can fail as a plain HTTP error happens here, before the stream starts."""
+    settings: Settings = request.app.state.settings
+    service.check_limits(settings, req)
+    ctx = await service.load_context(session, user, req)
+    turn = await service.start_turn(session, user, req, settings.agent_max_history_messages)
+    await session.commit()  # the question is saved before the first token
+    return stream.TurnInput(req.question, req.agent, req.include_follow_ups, ctx, turn)
+
+
+def _events(request: Request, inp: stream.TurnInput) -> AsyncIterator[stream.Event]:
+    state = request.app.state
+    return stream.run_turn(inp, state.chat_model, state.model_name, state.settings, state.sessionmaker)
+
+
+async def _sse(events: AsyncIterator[stream.Event]) -> AsyncIterator[ServerSentEvent]:
+    n = 0
+    async for event in events:
+        n += 1
+        yield ServerSentEvent(
+            data=json.dumps(event.payload(), ensure_ascii=False), event=event.type, id=str(n)
+        )
+
+
+def _response(request: Request, inp: stream.TurnInput) -> EventSourceResponse:
+    return EventSourceResponse(
+        _sse(_events(request, inp)), ping=request.app.state.settings.sse_ping_s, headers=SSE_HEADERS
+    )
+
+
+@router.post(
+    "/answer-stream",
+    summary="Answer a question, streamed (SSE)",
+    response_class=EventSourceResponse,
+    responses={**STREAM_DOC, **problems(401, 404, 413, 422, 429)},
+)
+async def answer_stream(
+    request: Request,
+    req: Annotated[schemas.AnswerRequest, Body(openapi_examples=EXAMPLES)],
+    session: SessionDep,
+    user: CurrentUser,
+    _: RateLimit,
+) -> EventSourceResponse:
+    """The supervisor routes the question to one of six specialists (or `agent` names one), then
+    the answer streams as Server-Sent Events, followed by three follow-up questions. Read it with
+    `fetch` and a stream reader (see `angular_example.ts`). The turn is stored in a conversation;
+    pass `conversation_id` to continue it."""
+    return _response(request, await _prepare(request, session, user, req))
+
+
+@router.get(
+    "/answer-stream",
+    summary="Answer a question, streamed (EventSource)",
+    response_class=EventSourceResponse,
+    responses={**STREAM_DOC, **problems(401, 404, 413, 422, 429)},
+)
+async def answer_stream_get(
+    request: Request,
+    session: SessionDep,
+    question: Annotated[str, Query(min_length=1, max_length=schemas.HARD_MAX_CHARS)],
+    ticket: Annotated[str, Query(min_length=8, max_length=200, description="From POST /api/agents/tickets.")],
+    agent: AgentId | None = None,
+    conversation_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+    interview_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+    question_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+    include_follow_ups: bool = True,
+    company: Annotated[Name | None, Query()] = None,
+    role: Annotated[Name | None, Query()] = None,
+    seniority: SeniorityLevel | None = None,
+) -> EventSourceResponse:
+    """The same stream for the browser's `EventSource`, which can send no body and no headers.
+    Authenticate with a short-lived, single-use `ticket` from `POST /api/agents/tickets` — never
+    put a long-lived token in a URL."""
+    user = await service.redeem_ticket(session, ticket)
+    if user is None:
+        raise Unauthorized("The ticket is invalid, expired or already used; get a new one.")
+    await session.commit()  # the ticket is spent even if what follows fails
+    await service.hit_rate_limit(request.app.state.engine, request.app.state.settings, user.id)
+    context = (
+        schemas.RequestContext(company=company, role=role, seniority=seniority)
+        if company or role or seniority
+        else None
+    )
+    req = schemas.AnswerRequest(
+        question=question,
+        agent=agent,
+        context=context,
+        conversation_id=conversation_id,
+        interview_id=interview_id,
+        question_id=question_id,
+        include_follow_ups=include_follow_ups,
+    )
+    return _response(request, await _prepare(request, session, user, req))
+
+
+@router.post(
+    "/tickets",
+    status_code=status.HTTP_201_CREATED,
+    response_model=schemas.TicketRead,
+    summary="Get an EventSource ticket",
+    responses=problems(401),
+)
+async def create_ticket(request: Request, session: SessionDep, user: CurrentUser) -> schemas.TicketRead:
+    """A single-use credential, valid for about a minute, for `GET /api/agents/answer-stream`."""
+    ticket, expires_at = await service.issue_ticket(
+        session, user, request.app.state.settings.agent_ticket_ttl_s
+    )
+    return schemas.TicketRead(ticket=ticket, expires_at=expires_at)
+
+
+@router.post(
+    "/answer",
+    response_model=schemas.AnswerResponse,
+    summary="Answer a question (one JSON response)",
+    responses=problems(401, 404, 413, 422, 429, 502, 504),
+)
+async def answer(
+    request: Request,
+    req: Annotated[schemas.AnswerRequest, Body(openapi_examples=EXAMPLES)],
+    session: SessionDep,
+    user: CurrentUser,
+    _: RateLimit,
+) -> schemas.AnswerResponse:
+    """The same work as the stream, returned at once. Provider failures answer 502, timeouts 504
+    (the turn is stored as failed)."""
+    inp = await _prepare(request, session, user, req)
+    async for event in _events(request, inp):
+        if event.type == "error":
+            exc: AppError = (UpstreamTimeout if event.data["code"] == "timeout" else UpstreamError)(
+                event.data["message"]
+            )
+            exc.extra = {
+                "code": event.data["code"],
+                "retryable": event.data["retryable"],
+                "conversation_id": inp.turn.conversation_id,
+                "message_id": inp.turn.message_id,
+            }
+            raise exc
+        if event.type == "complete":
+            d = event.data
+            return schemas.AnswerResponse(
+                answer=d["answer"],
+                agent=d["agent"],
+                agent_name=d["agent_name"],
+                routing=schemas.RoutingInfo(**d["routing"]),
+                follow_ups=d["follow_ups"],
+                conversation_id=d["conversation_id"],
+                message_id=d["message_id"],
+                model=d["model"],
+                duration_ms=d["duration_ms"],
+                usage=d["usage"],
+            )
+    raise UpstreamError("The answer ended without completing.")
+
+
+@router.get(
+    "/available", response_model=schemas.AvailableAgents, summary="The specialists", responses=problems(401)
+)
+async def available(request: Request, user: CurrentUser) -> schemas.AvailableAgents:
+    """Each specialist with its capabilities, example questions and the model in use. The
+    offline coach is labelled as such."""
+    settings: Settings = request.app.state.settings
+    offline = settings.effective_llm_provider is LLMProvider.offline
+    model = request.app.state.model_name
+    return schemas.AvailableAgents(
+        agents=[
+            schemas.AgentInfo(
+                id=s.id,
+                name=s.name,
+                description=s.description,
+                capabilities=list(s.capabilities),
+                example_questions=list(s.examples),
+                framework=list(s.framework),
+                model=model,
+                offline=offline,
+            )
+            for s in SPECIALISTS.values()
+        ],
+        provider=settings.effective_llm_provider.value,
+        model=model,
+        offline=offline,
+    )
+
+
+@router.get(
+    "/conversations",
+    response_model=Page[schemas.ConversationSummary],
+    summary="List conversations",
+    responses=problems(401, 422),
+)
+async def list_conversations(
+    session: SessionDep, user: CurrentUser, page: PageQuery
+) -> Page[schemas.ConversationSummary]:
+    """Your conversations with the agents, most recent first."""
+    stmt = (
+        select(Conversation)
+        .where(Conversation.owner_id == user.id)
+        .order_by(Conversation.updated_at.desc(), Conversation.id.desc())
+    )
+    return await paginate(session, stmt, page, schemas.ConversationSummary.model_validate)
+
+
+@router.get(
+    "/conversations/{conversation_id}",
+    response_model=schemas.ConversationRead,
+    summary="Read a conversation",
+    responses=problems(401, 404, 422),
+)
+async def get_conversation(
+    conversation_id: IdPath, session: SessionDep, user: CurrentUser
+) -> schemas.ConversationRead:
+    """A conversation with every message, including failed or cancelled turns and their partial text."""
+    conv = await get_owned(
+        session,
+        Conversation,
+        conversation_id,
+        user,
+        "Conversation",
+        options=[selectinload(Conversation.messages)],
+    )
+    return schemas.ConversationRead.model_validate(conv)
+
+
+@router.patch(
+    "/conversations/{conversation_id}",
+    response_model=schemas.ConversationSummary,
+    summary="Rename a conversation",
+    responses=problems(401, 404, 422),
+)
+async def rename_conversation(
+    conversation_id: IdPath, data: schemas.ConversationUpdate, session: SessionDep, user: CurrentUser
+) -> schemas.ConversationSummary:
+    """Change the conversation's title."""
+    conv = await get_owned(session, Conversation, conversation_id, user, "Conversation")
+    conv.title = data.title
+    await session.flush()
+    await session.refresh(conv)
+    return schemas.ConversationSummary.model_validate(conv)
+
+
+@router.delete(
+    "/conversations/{conversation_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete a conversation",
+    responses=problems(401, 404, 422),
+)
+async def delete_conversation(conversation_id: IdPath, session: SessionDep, user: CurrentUser) -> None:
+    """Delete the conversation and its messages."""
+    conv = await get_owned(session, Conversation, conversation_id, user, "Conversation")
+    await session.execute(delete(Message).where(Message.conversation_id == conv.id))
+    await session.execute(delete(Conversation).where(Conversation.id == conv.id))

@@ -1,0 +1,260 @@
+"""Agents' persistence: limits, rate limits, tickets, context from the user's records, turns."""
+
+from __future__ import annotations
+
+import math
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.orm import selectinload
+
+from app.agents.context import CoachingContext, RelatedQuestion
+from app.agents.offline import key_terms
+from app.agents.schemas import AnswerRequest
+from app.auth.security import sha256
+from app.config import Settings
+from app.errors import PayloadTooLarge, RateLimited
+from app.kit.crud import get_owned
+from app.models import (
+    AgentTicket,
+    Conversation,
+    Interview,
+    InterviewQuestion,
+    Message,
+    Question,
+    User,
+)
+from app.models.enums import MessageRole, MessageStatus
+
+
+def check_limits(settings: Settings, req: AnswerRequest) -> None:
+    if len(req.question) > settings.agent_max_question_chars:
+        raise PayloadTooLarge(
+            f"The question has {len(req.question)} characters; the limit is {settings.agent_max_question_chars}."
+        )
+    if len(req.conversation_history) > settings.agent_max_history_messages:
+        raise PayloadTooLarge(
+            f"conversation_history has {len(req.conversation_history)} messages; "
+            f"the limit is {settings.agent_max_history_messages}."
+        )
+    total = sum(len(m.content) for m in req.conversation_history)
+    if total > settings.agent_max_history_chars:
+        raise PayloadTooLarge(
+            f"conversation_history holds {total} characters; the limit is {settings.agent_max_history_chars}."
+        )
+
+
+_HIT = text(
+    """
+    INSERT INTO rate_limit_counters (bucket, window_start, count, expires_at)
+    VALUES (:bucket, :window_start, 1, :expires_at)
+    ON CONFLICT (bucket, window_start) DO UPDATE SET count = rate_limit_counters.count + 1
+    RETURNING count
+    """
+)
+
+
+async def hit_rate_limit(engine: AsyncEngine, settings: Settings, user_id: int) -> None:
+    """A fixed one-minute window per user, counted in PostgreSQL so every worker shares it."""
+    limit = settings.agent_rate_limit_per_minute
+    if limit <= 0:
+        return
+    now = datetime.now(UTC)
+    window = now.replace(second=0, microsecond=0)
+    async with engine.begin() as conn:
+        count = (
+            await conn.execute(
+                _HIT,
+                {
+                    "bucket": f"agents:{user_id}",
+                    "window_start": window,
+                    "expires_at": window + timedelta(minutes=2),
+                },
+            )
+        ).scalar_one()
+        if random.random() < 0.01:  # keep the table small
+            await conn.execute(text("DELETE FROM rate_limit_counters WHERE expires_at < now()"))
+    if count > limit:
+        retry_after = max(1, math.ceil((window + timedelta(minutes=1) - now).total_seconds()))
+        raise RateLimited(retry_after)
+
+
+async def issue_ticket(session: AsyncSession, user: User, ttl_s: int) -> tuple[str, datetime]:
+    ticket = "tkt_" + secrets.token_urlsafe(24)
+    expires_at = datetime.now(UTC) + timedelta(seconds=ttl_s)
+    session.add(AgentTicket(ticket_hash=sha256(ticket), owner_id=user.id, expires_at=expires_at))
+    await session.execute(delete(AgentTicket).where(AgentTicket.expires_at < func.now()))
+    await session.flush()
+    return ticket, expires_at
+
+
+async def redeem_ticket(session: AsyncSession, ticket: str) -> User | None:
+    """Single use: the row is deleted as it is read, so a replay finds nothing."""
+    owner_id = (
+        await session.execute(
+            delete(AgentTicket)
+            .where(AgentTicket.ticket_hash == sha256(ticket), AgentTicket.expires_at > func.now())
+            .returning(AgentTicket.owner_id)
+        )
+    ).scalar_one_or_none()
+    if owner_id is None:
+        return None
+    user = await session.get(User, owner_id)
+    return user if user is not None and user.is_active else None
+
+
+async def _related(
+    session: AsyncSession, user: User, question: str, exclude_id: int | None
+) -> list[RelatedQuestion]:
+    terms = key_terms(question, limit=6)
+    if not terms:
+        return []
+    tsq = func.to_tsquery("english", " | ".join(t.lower().replace("'", "") for t in terms if t.isascii()))
+    avg = (
+        select(func.avg(InterviewQuestion.answer_quality_rating))
+        .where(InterviewQuestion.question_id == Question.id)
+        .correlate(Question)
+        .scalar_subquery()
+    )
+    stmt = (
+        select(Question.question_text, Question.question_category, avg.label("avg"))
+        .where(
+            Question.owner_id == user.id,
+            Question.deleted_at.is_(None),
+            Question.search_vector.op("@@")(tsq),
+            func.lower(Question.question_text) != question.lower().strip(),
+        )
+        .order_by(func.ts_rank_cd(Question.search_vector, tsq).desc(), Question.id)
+        .limit(3)
+    )
+    if exclude_id:
+        stmt = stmt.where(Question.id != exclude_id)
+    try:
+        rows = (await session.execute(stmt)).all()
+    except Exception:  # an odd term the parser rejects must not break the answer
+        return []
+    return [
+        RelatedQuestion(
+            r.question_text, r.question_category.value, float(r.avg) if r.avg is not None else None
+        )
+        for r in rows
+    ]
+
+
+async def load_context(session: AsyncSession, user: User, req: AnswerRequest) -> CoachingContext:
+    ctx = CoachingContext()
+    if req.context:
+        ctx.company = req.context.company
+        ctx.role = req.context.role
+        ctx.seniority = req.context.seniority.value if req.context.seniority else None
+        ctx.notes = req.context.notes
+    if req.interview_id:
+        interview = await get_owned(
+            session,
+            Interview,
+            req.interview_id,
+            user,
+            "Interview",
+            options=[selectinload(Interview.company), selectinload(Interview.role)],
+        )
+        ctx.company = ctx.company or interview.company.company_name
+        ctx.role = ctx.role or (interview.role.role_title if interview.role else None)
+        ctx.seniority = ctx.seniority or (
+            interview.seniority_level.value if interview.seniority_level else None
+        )
+        ctx.interview_notes = interview.notes
+        ctx.interview_feedback = interview.feedback
+    if req.question_id:
+        q = await get_owned(session, Question, req.question_id, user, "Question")
+        ctx.question_notes = q.notes
+        ctx.sample_answer = q.sample_answer
+        ratings = await session.execute(
+            select(InterviewQuestion.answer_quality_rating)
+            .where(
+                InterviewQuestion.question_id == q.id, InterviewQuestion.answer_quality_rating.is_not(None)
+            )
+            .order_by(InterviewQuestion.id)
+        )
+        ctx.past_ratings = [r for (r,) in ratings if r is not None]
+    else:
+        # The same question text in the bank counts too.
+        ratings = await session.execute(
+            select(InterviewQuestion.answer_quality_rating)
+            .join(Question, Question.id == InterviewQuestion.question_id)
+            .where(
+                Question.owner_id == user.id,
+                Question.deleted_at.is_(None),
+                func.lower(Question.question_text) == req.question.lower().strip(),
+                InterviewQuestion.answer_quality_rating.is_not(None),
+            )
+        )
+        ctx.past_ratings = [r for (r,) in ratings if r is not None]
+    ctx.related = await _related(session, user, req.question, req.question_id)
+    return ctx
+
+
+@dataclass
+class Turn:
+    conversation_id: int
+    user_message_id: int
+    message_id: int
+    history: list[tuple[str, str]]
+
+
+async def start_turn(session: AsyncSession, user: User, req: AnswerRequest, max_history: int) -> Turn:
+    history: list[tuple[str, str]]
+    if req.conversation_id:
+        conversation = await get_owned(session, Conversation, req.conversation_id, user, "Conversation")
+        rows = await session.execute(
+            select(Message.role, Message.content)
+            .where(Message.conversation_id == conversation.id, Message.status == MessageStatus.complete)
+            .order_by(Message.id.desc())
+            .limit(max_history)
+        )
+        history = [(r.role.value, r.content) for r in reversed(rows.all())]
+    else:
+        title = " ".join(req.question.split())[:120]
+        conversation = Conversation(
+            owner_id=user.id, title=title, interview_id=req.interview_id, question_id=req.question_id
+        )
+        session.add(conversation)
+        await session.flush()
+        history = [(m.role, m.content) for m in req.conversation_history]
+    user_msg = Message(
+        owner_id=user.id, conversation_id=conversation.id, role=MessageRole.user, content=req.question
+    )
+    assistant = Message(
+        owner_id=user.id,
+        conversation_id=conversation.id,
+        role=MessageRole.assistant,
+        content="",
+        status=MessageStatus.streaming,
+    )
+    session.add_all([user_msg, assistant])
+    conversation.updated_at = datetime.now(UTC)
+    await session.flush()
+    return Turn(conversation.id, user_msg.id, assistant.id, history)
+
+
+async def finish_turn(
+    session: AsyncSession, turn: Turn, *, status: MessageStatus, values: dict[str, Any]
+) -> None:
+    await session.execute(
+        update(Message).where(Message.id == turn.message_id).values(status=status, **values)
+    )
+    if status is MessageStatus.complete and values.get("agent"):
+        await session.execute(
+            update(Conversation)
+            .where(Conversation.id == turn.conversation_id)
+            .values(last_agent=values["agent"], updated_at=func.now())
+        )
+    if status is not MessageStatus.complete:
+        # A failed turn keeps the question but must not feed later history.
+        await session.execute(
+            update(Message).where(Message.id == turn.user_message_id).values(status=MessageStatus.failed)
+        )
