@@ -31,8 +31,7 @@ def build_chat_model(settings: Settings, http_client: httpx.AsyncClient | None) 
         timeout=settings.llm_timeout_s,
         max_retries=settings.llm_max_retries,
         temperature=settings.llm_temperature,
-        # astream() always streams; invoke() (routing, follow-ups) stays one plain request.
-        streaming=False,
+        # `streaming` left unset: astream() streams, invoke() (routing, follow-ups) is one plain request.
         stream_usage=True,
         http_async_client=http_client,
     )

@@ -54,30 +54,28 @@ def status_for(code: str) -> int:
 
 def classify_failure(exc: BaseException) -> ProviderFailure:
     """Provider errors, described for users: no stack traces, no secrets."""
-    name = type(exc).__name__
-    if isinstance(exc, TimeoutError | httpx.TimeoutException) or name in {"APITimeoutError", "ReadTimeout"}:
+    import openai
+
+    if isinstance(exc, TimeoutError | httpx.TimeoutException | openai.APITimeoutError):
         return ProviderFailure("timeout", "The language model did not answer in time.", True, 504)
-    if name == "RateLimitError":
+    if isinstance(exc, openai.RateLimitError):
         return ProviderFailure(
             "provider_rate_limited", "The language model provider is rate limiting requests.", True, 502
         )
-    if name in {"APIConnectionError", "ConnectError", "RemoteProtocolError", "ReadError"} or isinstance(
-        exc, httpx.TransportError
-    ):
-        return ProviderFailure(
-            "provider_unavailable", "The language model provider could not be reached.", True, 502
-        )
-    if name in {"AuthenticationError", "PermissionDeniedError"}:
+    if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
         return ProviderFailure(
             "provider_auth", "The language model provider rejected the credentials.", False, 502
         )
-    status = getattr(exc, "status_code", None)
-    if isinstance(status, int):
-        retryable = status >= 500 or status == 429
+    if isinstance(exc, openai.APIConnectionError | httpx.TransportError | ConnectionError):
+        return ProviderFailure(
+            "provider_unavailable", "The language model provider could not be reached.", True, 502
+        )
+    if isinstance(exc, openai.APIStatusError):
+        code = exc.status_code
         return ProviderFailure(
             "provider_error",
-            f"The language model provider answered with an error ({status}).",
-            retryable,
+            f"The language model provider answered with an error ({code}).",
+            code >= 500,
             502,
         )
     return ProviderFailure("provider_error", "The language model failed while answering.", True, 502)

@@ -112,9 +112,9 @@ async def live_user(base_url: str, email: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
 
-async def wait_until(predicate: Callable[[], bool], timeout: float = 5.0) -> bool:
+async def wait_until(predicate: Callable[[], bool], within: float = 5.0) -> bool:
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
+    deadline = loop.time() + within
     while loop.time() < deadline:
         if predicate():
             return True

@@ -69,13 +69,13 @@ class FakeOpenAI:
     async def completions(self, request: Request) -> Any:
         body = await request.json()
         sc = self.scenario
-        sc.last_messages = body.get("messages", [])
         if sc.mode == "auth_error":
             return JSONResponse(
                 {"error": {"message": "bad key", "type": "invalid_request_error"}}, status_code=401
             )
         if body.get("stream"):
             sc.stream_requests += 1
+            sc.last_messages = body.get("messages", [])  # what the answering call was sent
             if sc.mode == "error":
                 return JSONResponse(
                     {"error": {"message": "upstream exploded", "type": "server_error"}}, status_code=500
