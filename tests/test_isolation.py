@@ -176,6 +176,8 @@ async def test_everything_needs_auth(client: httpx.AsyncClient, app) -> None:  #
         if not path.startswith("/api") or path in public:
             continue
         for method in ops:
+            if (method, path) == ("get", "/api/agents/answer-stream"):
+                continue  # authenticated by a single-use ticket instead; see tests/agents
             url = path
             for part in (
                 "{item_id}",
