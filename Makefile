@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: run test lint fmt install install-dev migrate seed-demo clean
+.PHONY: run test lint fmt install install-dev migrate seed-demo bench bench-stop clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -44,6 +44,14 @@ migrate: install
 
 seed-demo: install
 	$(BIN)/interview-api seed-demo
+
+## Benchmarks: builds its own data under bench/data, prints a table, writes bench/results/*.json.
+bench: install-dev
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+## Stop the benchmark's embedded PostgreSQL (left running between runs to keep its data warm).
+bench-stop: install-dev
+	$(BIN)/python -c "from app import embedded; from bench.common import DATA; embedded.start(DATA, cleanup_mode='stop')"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -39,7 +39,9 @@ class Settings(BaseSettings):
     database_url: str | None = None
     db_pool_size: int = 10
     db_max_overflow: int = 10
-    db_pool_timeout_s: float = 5.0
+    # How long a request may queue for a pooled connection under load (an outage fails fast
+    # anyway: connecting times out after 5 s).
+    db_pool_timeout_s: float = 30.0
     db_statement_timeout_ms: int = 15_000
 
     # Security
@@ -65,7 +67,8 @@ class Settings(BaseSettings):
     agent_rate_limit_per_minute: int = 30
     agent_ticket_ttl_s: int = 60
     sse_ping_s: float = 15.0
-    redis_url: str | None = None
+    # Pace of the offline coach's stream (0 = as fast as possible); for demos and benchmarks.
+    offline_chunk_delay_ms: float = 0.0
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -20,7 +20,7 @@ def make_http_client(settings: Settings) -> httpx.AsyncClient:
 
 def build_chat_model(settings: Settings, http_client: httpx.AsyncClient | None) -> BaseChatModel:
     if settings.effective_llm_provider is LLMProvider.offline:
-        return OfflineChatModel()
+        return OfflineChatModel(chunk_delay_s=settings.offline_chunk_delay_ms / 1000)
     from langchain_openai import ChatOpenAI
 
     api_key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else "not-needed"

@@ -6,7 +6,7 @@ import json
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query, Request, status
+from fastapi import APIRouter, Body, Query, Request, status
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 from sse_starlette import EventSourceResponse, ServerSentEvent
@@ -52,23 +52,19 @@ STREAM_DOC: dict[int | str, dict[str, Any]] = {
 }
 
 
-async def _rate_limit(request: Request, user: CurrentUser) -> None:
-    await service.hit_rate_limit(request.app.state.engine, request.app.state.settings, user.id)
-
-
-RateLimit = Annotated[None, Depends(_rate_limit)]
-
-
 async def _prepare(
     request: Request, session: Any, user: User, req: schemas.AnswerRequest
 ) -> stream.TurnInput:
     """Everything that can fail as a plain HTTP error happens here, before the stream starts."""
     settings: Settings = request.app.state.settings
     service.check_limits(settings, req)
+    await service.hit_rate_limit(session, settings, user.id)
     ctx = await service.load_context(session, user, req)
     turn = await service.start_turn(session, user, req, settings.agent_max_history_messages)
     await session.commit()  # the question is saved before the first token
-    return stream.TurnInput(req.question, req.agent, req.include_follow_ups, ctx, turn)
+    return stream.TurnInput(
+        req.question, req.agent, req.include_follow_ups, ctx, turn, user.id, req.question_id
+    )
 
 
 def _events(request: Request, inp: stream.TurnInput) -> AsyncIterator[stream.Event]:
@@ -102,7 +98,6 @@ async def answer_stream(
     req: Annotated[schemas.AnswerRequest, Body(openapi_examples=EXAMPLES)],
     session: SessionDep,
     user: CurrentUser,
-    _: RateLimit,
 ) -> EventSourceResponse:
     """The supervisor routes the question to one of six specialists (or `agent` names one), then
     the answer streams as Server-Sent Events, followed by three follow-up questions. Read it with
@@ -138,7 +133,6 @@ async def answer_stream_get(
     if user is None:
         raise Unauthorized("The ticket is invalid, expired or already used; get a new one.")
     await session.commit()  # the ticket is spent even if what follows fails
-    await service.hit_rate_limit(request.app.state.engine, request.app.state.settings, user.id)
     context = (
         schemas.RequestContext(company=company, role=role, seniority=seniority)
         if company or role or seniority
@@ -182,7 +176,6 @@ async def answer(
     req: Annotated[schemas.AnswerRequest, Body(openapi_examples=EXAMPLES)],
     session: SessionDep,
     user: CurrentUser,
-    _: RateLimit,
 ) -> schemas.AnswerResponse:
     """The same work as the stream, returned at once. Provider failures answer 502, timeouts 504
     (the turn is stored as failed)."""

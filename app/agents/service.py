@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, text, update
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from app.agents.context import CoachingContext, RelatedQuestion
@@ -59,26 +59,26 @@ _HIT = text(
 )
 
 
-async def hit_rate_limit(engine: AsyncEngine, settings: Settings, user_id: int) -> None:
-    """A fixed one-minute window per user, counted in PostgreSQL so every worker shares it."""
+async def hit_rate_limit(session: AsyncSession, settings: Settings, user_id: int) -> None:
+    """A fixed one-minute window per user, counted in PostgreSQL so every worker shares it.
+    Counted in the request's transaction: a request refused later (404, 413) is not counted."""
     limit = settings.agent_rate_limit_per_minute
     if limit <= 0:
         return
     now = datetime.now(UTC)
     window = now.replace(second=0, microsecond=0)
-    async with engine.begin() as conn:
-        count = (
-            await conn.execute(
-                _HIT,
-                {
-                    "bucket": f"agents:{user_id}",
-                    "window_start": window,
-                    "expires_at": window + timedelta(minutes=2),
-                },
-            )
-        ).scalar_one()
-        if random.random() < 0.01:  # keep the table small
-            await conn.execute(text("DELETE FROM rate_limit_counters WHERE expires_at < now()"))
+    count = (
+        await session.execute(
+            _HIT,
+            {
+                "bucket": f"agents:{user_id}",
+                "window_start": window,
+                "expires_at": window + timedelta(minutes=2),
+            },
+        )
+    ).scalar_one()
+    if random.random() < 0.01:  # keep the table small
+        await session.execute(text("DELETE FROM rate_limit_counters WHERE expires_at < now()"))
     if count > limit:
         retry_after = max(1, math.ceil((window + timedelta(minutes=1) - now).total_seconds()))
         raise RateLimited(retry_after)
@@ -109,7 +109,7 @@ async def redeem_ticket(session: AsyncSession, ticket: str) -> User | None:
 
 
 async def _related(
-    session: AsyncSession, user: User, question: str, exclude_id: int | None
+    session: AsyncSession, user_id: int, question: str, exclude_id: int | None
 ) -> list[RelatedQuestion]:
     terms = key_terms(question, limit=6)
     if not terms:
@@ -124,7 +124,7 @@ async def _related(
     stmt = (
         select(Question.question_text, Question.question_category, avg.label("avg"))
         .where(
-            Question.owner_id == user.id,
+            Question.owner_id == user_id,
             Question.deleted_at.is_(None),
             Question.search_vector.op("@@")(tsq),
             func.lower(Question.question_text) != question.lower().strip(),
@@ -147,6 +147,7 @@ async def _related(
 
 
 async def load_context(session: AsyncSession, user: User, req: AnswerRequest) -> CoachingContext:
+    """Context from the request and the records it names (404 for records the user does not own)."""
     ctx = CoachingContext()
     if req.context:
         ctx.company = req.context.company
@@ -181,21 +182,27 @@ async def load_context(session: AsyncSession, user: User, req: AnswerRequest) ->
             .order_by(InterviewQuestion.id)
         )
         ctx.past_ratings = [r for (r,) in ratings if r is not None]
-    else:
-        # The same question text in the bank counts too.
+    return ctx
+
+
+async def add_bank_context(
+    session: AsyncSession, user_id: int, req_question: str, question_id: int | None, ctx: CoachingContext
+) -> None:
+    """What the question bank adds: past ratings of the same question and related questions.
+    Loaded after the routing event, so routing reaches the client first."""
+    if question_id is None:
         ratings = await session.execute(
             select(InterviewQuestion.answer_quality_rating)
             .join(Question, Question.id == InterviewQuestion.question_id)
             .where(
-                Question.owner_id == user.id,
+                Question.owner_id == user_id,
                 Question.deleted_at.is_(None),
-                func.lower(Question.question_text) == req.question.lower().strip(),
+                func.lower(Question.question_text) == req_question.lower().strip(),
                 InterviewQuestion.answer_quality_rating.is_not(None),
             )
         )
         ctx.past_ratings = [r for (r,) in ratings if r is not None]
-    ctx.related = await _related(session, user, req.question, req.question_id)
-    return ctx
+    ctx.related = await _related(session, user_id, req_question, question_id)
 
 
 @dataclass
@@ -207,38 +214,59 @@ class Turn:
 
 
 async def start_turn(session: AsyncSession, user: User, req: AnswerRequest, max_history: int) -> Turn:
+    """Store the question and an empty assistant message (status streaming) in one round trip each."""
     history: list[tuple[str, str]]
     if req.conversation_id:
         conversation = await get_owned(session, Conversation, req.conversation_id, user, "Conversation")
+        conversation_id = conversation.id
         rows = await session.execute(
             select(Message.role, Message.content)
-            .where(Message.conversation_id == conversation.id, Message.status == MessageStatus.complete)
+            .where(Message.conversation_id == conversation_id, Message.status == MessageStatus.complete)
             .order_by(Message.id.desc())
             .limit(max_history)
         )
         history = [(r.role.value, r.content) for r in reversed(rows.all())]
+        await session.execute(
+            update(Conversation).where(Conversation.id == conversation_id).values(updated_at=func.now())
+        )
     else:
         title = " ".join(req.question.split())[:120]
-        conversation = Conversation(
-            owner_id=user.id, title=title, interview_id=req.interview_id, question_id=req.question_id
-        )
-        session.add(conversation)
-        await session.flush()
+        conversation_id = (
+            await session.execute(
+                insert(Conversation)
+                .values(
+                    owner_id=user.id, title=title, interview_id=req.interview_id, question_id=req.question_id
+                )
+                .returning(Conversation.id)
+            )
+        ).scalar_one()
         history = [(m.role, m.content) for m in req.conversation_history]
-    user_msg = Message(
-        owner_id=user.id, conversation_id=conversation.id, role=MessageRole.user, content=req.question
+    ids = (
+        (
+            await session.execute(
+                insert(Message).returning(Message.id, sort_by_parameter_order=True),
+                [
+                    {
+                        "owner_id": user.id,
+                        "conversation_id": conversation_id,
+                        "role": MessageRole.user,
+                        "content": req.question,
+                        "status": MessageStatus.complete,
+                    },
+                    {
+                        "owner_id": user.id,
+                        "conversation_id": conversation_id,
+                        "role": MessageRole.assistant,
+                        "content": "",
+                        "status": MessageStatus.streaming,
+                    },
+                ],
+            )
+        )
+        .scalars()
+        .all()
     )
-    assistant = Message(
-        owner_id=user.id,
-        conversation_id=conversation.id,
-        role=MessageRole.assistant,
-        content="",
-        status=MessageStatus.streaming,
-    )
-    session.add_all([user_msg, assistant])
-    conversation.updated_at = datetime.now(UTC)
-    await session.flush()
-    return Turn(conversation.id, user_msg.id, assistant.id, history)
+    return Turn(conversation_id, ids[0], ids[1], history)
 
 
 async def finish_turn(

@@ -138,6 +138,8 @@ class TurnInput:
     include_follow_ups: bool
     ctx: CoachingContext
     turn: service.Turn
+    user_id: int
+    question_id: int | None = None
 
 
 async def run_turn(
@@ -166,6 +168,8 @@ async def run_turn(
     try:
         routing = await supervisor.route(inp.question, model, settings, inp.explicit_agent)
         yield _event("routing", **routing.as_dict())
+        async with sessionmaker() as session:
+            await service.add_bank_context(session, inp.user_id, inp.question, inp.question_id, inp.ctx)
         yield _event("processing", agent=routing.agent.value, model=model_name)
 
         usage: dict[str, Any] | None = None
