@@ -31,13 +31,13 @@ test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-dev
-	$(BIN)/ruff check app tests migrations
-	$(BIN)/ruff format --check app tests
+	$(BIN)/ruff check app tests migrations bench
+	$(BIN)/ruff format --check app tests bench
 	$(BIN)/mypy
 
 fmt: install-dev
-	$(BIN)/ruff check --fix app tests migrations
-	$(BIN)/ruff format app tests
+	$(BIN)/ruff check --fix app tests migrations bench
+	$(BIN)/ruff format app tests bench
 
 migrate: install
 	$(BIN)/interview-api migrate
