@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: run test lint fmt install install-dev migrate seed-demo bench bench-stop clean
+.PHONY: run test lint check-ts fmt install install-dev migrate seed-demo bench bench-stop clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -34,6 +34,10 @@ lint: install-dev
 	$(BIN)/ruff check app tests migrations bench
 	$(BIN)/ruff format --check app tests bench
 	$(BIN)/mypy
+
+## Type-check angular_example.ts (strict, plus Angular strict templates) against the real packages.
+check-ts:
+	bash scripts/check-ts.sh
 
 fmt: install-dev
 	$(BIN)/ruff check --fix app tests migrations bench

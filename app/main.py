@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
 from app import __version__, embedded
@@ -61,6 +64,8 @@ TAGS = [
     {"name": "operations", "description": "Health, readiness and the service overview."},
 ]
 
+
+STATIC_DIR = Path(__file__).parent / "static"
 
 ROUTERS = [
     auth_router,
@@ -130,6 +135,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID")
 
     _operations(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in ROUTERS:
         app.include_router(router)
     return app
@@ -152,6 +158,13 @@ def _operations(app: FastAPI) -> None:
             raise ServiceUnavailable("The database is not reachable.") from exc
         return {"status": "ready", "database": "ok"}
 
+    @app.get(
+        "/playground", tags=["operations"], summary="Try the agents in a browser", include_in_schema=False
+    )
+    async def playground() -> FileResponse:
+        """A page to sign in, ask the coaches and watch the answers stream."""
+        return FileResponse(STATIC_DIR / "playground.html", headers={"Cache-Control": "no-cache"})
+
     @app.get("/", tags=["operations"], summary="Service overview")
     async def overview(request: Request) -> dict[str, Any]:
         """What this service is and where to go next."""
@@ -160,6 +173,7 @@ def _operations(app: FastAPI) -> None:
             "name": "Interview Tracker API",
             "version": __version__,
             "docs": "/docs",
+            "playground": "/playground",
             "redoc": "/redoc",
             "openapi": "/openapi.json",
             "health": "/health",

@@ -211,14 +211,17 @@ class Turn:
     user_message_id: int
     message_id: int
     history: list[tuple[str, str]]
+    previous_agent: str | None = None
 
 
 async def start_turn(session: AsyncSession, user: User, req: AnswerRequest, max_history: int) -> Turn:
     """Store the question and an empty assistant message (status streaming) in one round trip each."""
     history: list[tuple[str, str]]
+    previous_agent: str | None = None
     if req.conversation_id:
         conversation = await get_owned(session, Conversation, req.conversation_id, user, "Conversation")
         conversation_id = conversation.id
+        previous_agent = conversation.last_agent
         rows = await session.execute(
             select(Message.role, Message.content)
             .where(Message.conversation_id == conversation_id, Message.status == MessageStatus.complete)
@@ -266,7 +269,7 @@ async def start_turn(session: AsyncSession, user: User, req: AnswerRequest, max_
         .scalars()
         .all()
     )
-    return Turn(conversation_id, ids[0], ids[1], history)
+    return Turn(conversation_id, ids[0], ids[1], history, previous_agent)
 
 
 async def finish_turn(

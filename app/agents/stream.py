@@ -166,7 +166,9 @@ async def run_turn(
         "start", conversation_id=turn.conversation_id, message_id=turn.message_id, question=inp.question
     )
     try:
-        routing = await supervisor.route(inp.question, model, settings, inp.explicit_agent)
+        prev = turn.previous_agent
+        previous = AgentId(prev) if prev is not None and prev in AgentId.__members__ else None
+        routing = await supervisor.route(inp.question, model, settings, inp.explicit_agent, previous)
         yield _event("routing", **routing.as_dict())
         async with sessionmaker() as session:
             await service.add_bank_context(session, inp.user_id, inp.question, inp.question_id, inp.ctx)

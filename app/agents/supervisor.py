@@ -57,12 +57,24 @@ def _from_classifier(question: str) -> Routing:
     return Routing(c.agent, c.confidence, c.reason, "classifier")
 
 
+# A follow-up in a conversation stays with the conversation's specialist unless the question
+# is clearly for another one.
+SWITCH_CONFIDENCE = 0.9
+
+
 async def route(
-    question: str, model: BaseChatModel, settings: Settings, explicit: AgentId | None = None
+    question: str,
+    model: BaseChatModel,
+    settings: Settings,
+    explicit: AgentId | None = None,
+    previous: AgentId | None = None,
 ) -> Routing:
     if explicit is not None:
         return Routing(explicit, 1.0, "Requested explicitly.", "explicit")
     local = _from_classifier(question)
+    if previous is not None and local.agent != previous and local.confidence < SWITCH_CONFIDENCE:
+        name = SPECIALISTS[previous].name
+        return Routing(previous, 0.7, f"A follow-up in a conversation with the {name}.", "classifier")
     if isinstance(model, OfflineChatModel) or local.confidence >= FAST_PATH_CONFIDENCE:
         return local
     try:

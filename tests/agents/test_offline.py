@@ -359,3 +359,37 @@ def test_offline_router_accuracy() -> None:
     assert min(per_agent.values()) >= 10 and len(per_agent) == 6
     correct = sum(classify(q).agent.value == expected for q, expected in CASES)
     assert correct / len(CASES) >= 0.9, f"{correct}/{len(CASES)}"
+
+
+async def test_follow_ups_stay_with_the_conversations_specialist(
+    client: httpx.AsyncClient, alice: UserCtx
+) -> None:
+    first = (
+        await client.post(
+            "/api/agents/answer", json={"question": "How would you design Instagram?"}, headers=alice.headers
+        )
+    ).json()
+    follow = first["follow_ups"][0]
+    assert follow == "How do you handle a celebrity with 100 million followers posting?"
+    # Alone, "how do you handle…" reads as behavioral; in this conversation it stays system design.
+    assert classify(follow).agent.value == "behavioral"
+    second = (
+        await client.post(
+            "/api/agents/answer",
+            json={"question": follow, "conversation_id": first["conversation_id"]},
+            headers=alice.headers,
+        )
+    ).json()
+    assert second["agent"] == "system_design" and "follow-up" in second["routing"]["reason"]
+    # A clearly different question still switches specialist.
+    third = (
+        await client.post(
+            "/api/agents/answer",
+            json={
+                "question": "Tell me about a time you disagreed with your manager.",
+                "conversation_id": first["conversation_id"],
+            },
+            headers=alice.headers,
+        )
+    ).json()
+    assert third["agent"] == "behavioral"
