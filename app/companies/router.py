@@ -12,7 +12,8 @@ from app.kit.schemas import ShortText
 from app.models import Company, Interview, Role
 
 
-def company_filters(
+# async: a plain def would run in the threadpool on every request
+async def company_filters(
     industry: Annotated[ShortText | None, Query(description="Exact industry (case-insensitive).")] = None,
 ) -> list[ColumnElement[bool]]:
     return [Company.industry.ilike(industry.replace("%", r"\%"))] if industry else []

@@ -10,7 +10,8 @@ from app.kit.crud import Resource, crud_router
 from app.models import CvVersion
 
 
-def cv_filters(is_active: Annotated[bool | None, Query()] = None) -> list[ColumnElement[bool]]:
+# async: a plain def would run in the threadpool on every request
+async def cv_filters(is_active: Annotated[bool | None, Query()] = None) -> list[ColumnElement[bool]]:
     return [CvVersion.is_active.is_(is_active)] if is_active is not None else []
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from app.companies.schemas import CompanyBrief
 from app.kit.schemas import Id, LongText, Minutes, Name, Rating, ReadSchema, Schema, UrlText
@@ -197,3 +197,14 @@ class InterviewSort(StrEnum):
     company_name = "company_name"
     interview_status = "interview_status"
     overall_rating = "overall_rating"
+
+
+class InterviewPage(BaseModel):
+    items: list[InterviewSummary]
+    total: int
+    page: int
+    page_size: int
+    pages: int
+    next_cursor: str | None = Field(
+        default=None, description="Pass as `cursor` for the next page (keyset paging); null on the last page."
+    )

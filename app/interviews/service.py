@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import base64
+import json
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, delete, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import selectinload
 
 from app.errors import Conflict, NotFound, Unprocessable
 from app.interviews import schemas
 from app.kit.crud import apply_changes, check_refs, flush_or_conflict, get_owned, ilike_any
-from app.kit.pagination import PageParams, SortOrder, paginate
-from app.kit.schemas import Page
+from app.kit.pagination import PageParams, SortOrder
 from app.models import (
     Company,
     CvVersion,
@@ -28,6 +30,7 @@ from app.models import (
     User,
 )
 from app.models.enums import InterviewOutcome, InterviewStatus, InterviewType, SeniorityLevel
+from app.models.interviews import DATE_SORT_KEY
 
 DETAIL_OPTIONS = (
     selectinload(Interview.company),
@@ -85,23 +88,68 @@ class InterviewFilters:
 
 
 SORT_COLUMNS: dict[str, Any] = {
-    "interview_date": Interview.interview_date,
+    "interview_date": DATE_SORT_KEY,
     "created_at": Interview.created_at,
     "updated_at": Interview.updated_at,
     "company_name": func.lower(Company.company_name),
     "interview_status": Interview.interview_status,
     "overall_rating": Interview.overall_rating,
 }
+# Non-null sort keys served by an (owner_id, key DESC, id DESC) index: these support cursors.
+KEYSET_SORTS = {"interview_date", "created_at"}
+
+LIST_COLUMNS = (
+    Interview.id,
+    Interview.company_id,
+    Interview.role_id,
+    Interview.cv_version_id,
+    Interview.interview_date,
+    Interview.seniority_level,
+    Interview.interview_type,
+    Interview.interview_status,
+    Interview.outcome,
+    Interview.is_remote,
+    Interview.location,
+    Interview.duration_minutes,
+    Interview.interviewer_names,
+    Interview.overall_rating,
+    Interview.notes,
+    Interview.feedback,
+    Interview.created_at,
+    Interview.updated_at,
+    Interview.deleted_at,
+    Company.company_name,
+    Role.role_title,
+    Role.seniority_level.label("role_seniority_level"),
+)
 
 
-def _list_stmt(user: User, filters: InterviewFilters) -> Select[Any]:
-    return (
-        select(Interview)
-        .join(Interview.company)
-        .outerjoin(Interview.role)
-        .options(contains_eager(Interview.company), contains_eager(Interview.role))
-        .where(Interview.owner_id == user.id, *filters.conditions())
-    )
+def _item(row: Any) -> dict[str, Any]:
+    """One list row as the InterviewSummary JSON shape, without per-row model validation."""
+    d = dict(row._mapping)
+    d["company"] = {"id": d["company_id"], "company_name": d.pop("company_name")}
+    title, level = d.pop("role_title"), d.pop("role_seniority_level")
+    d["role"] = {"id": d["role_id"], "role_title": title, "seniority_level": level} if d["role_id"] else None
+    return d
+
+
+def encode_cursor(sort_by: str, order: SortOrder, key: Any, ident: int) -> str:
+    raw = json.dumps([sort_by, order.value, key.isoformat() if isinstance(key, datetime) else key, ident])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort_by: str, order: SortOrder) -> tuple[datetime, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        s, o, key, ident = json.loads(raw)
+        if (s, o) != (sort_by, order.value) or not isinstance(ident, int):
+            raise ValueError
+        return datetime.fromisoformat(key), ident
+    except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise Unprocessable(
+            "The cursor is invalid or was made for another sort; start again without it.",
+            field="query.cursor",
+        ) from exc
 
 
 async def list_interviews(
@@ -111,14 +159,63 @@ async def list_interviews(
     sort_by: schemas.InterviewSort,
     sort_order: SortOrder,
     page: PageParams,
-) -> Page[schemas.InterviewSummary]:
-    column = SORT_COLUMNS[sort_by.value]
-    if sort_order is SortOrder.desc:
-        order = [column.desc().nulls_last(), Interview.id.desc()]
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    """A page as plain JSON-ready data. The page's ids are found first on the owner's index
+    (cheap even deep down), then only those rows are joined and read."""
+    key = SORT_COLUMNS[sort_by.value]
+    desc = sort_order is SortOrder.desc
+    order = [key.desc(), Interview.id.desc()] if desc else [key.asc(), Interview.id.asc()]
+    if sort_by.value not in KEYSET_SORTS:  # nullable keys: NULLs go last newest-first, first oldest-first
+        order[0] = order[0].nulls_last() if desc else order[0].nulls_first()
+    conditions = [Interview.owner_id == user.id, *filters.conditions()]
+    needs_company = sort_by is schemas.InterviewSort.company_name or bool(filters.q)
+
+    ids = select(Interview.id).where(*conditions)
+    if needs_company:
+        ids = ids.join(Company, Company.id == Interview.company_id)
+    if cursor:
+        if sort_by.value not in KEYSET_SORTS:
+            raise Unprocessable(
+                "Cursors work with sort_by interview_date or created_at.", field="query.cursor"
+            )
+        after_key, after_id = decode_cursor(cursor, sort_by.value, sort_order)
+        compare = tuple_(key, Interview.id)
+        ids = ids.where(compare < (after_key, after_id) if desc else compare > (after_key, after_id))
+        ids = ids.order_by(*order).limit(page.page_size)
     else:
-        order = [column.asc().nulls_last(), Interview.id.asc()]
-    stmt = _list_stmt(user, filters).order_by(*order)
-    return await paginate(session, stmt, page, schemas.InterviewSummary.model_validate)
+        ids = ids.order_by(*order).limit(page.page_size).offset(page.offset)
+    page_ids = ids.subquery()
+
+    rows_stmt = (
+        select(*LIST_COLUMNS, key.label("sort_key"))
+        .join(Company, Company.id == Interview.company_id)
+        .outerjoin(Role, Role.id == Interview.role_id)
+        .where(Interview.id.in_(select(page_ids.c.id)))
+        .order_by(*order)
+    )
+    count_stmt = select(func.count()).select_from(Interview).where(*conditions)
+    if filters.q:
+        count_stmt = count_stmt.join(Company, Company.id == Interview.company_id)
+    total = (await session.execute(count_stmt)).scalar_one()
+    rows = (await session.execute(rows_stmt)).all() if total else []
+    items = []
+    for row in rows:
+        item = _item(row)
+        item.pop("sort_key")
+        items.append(item)
+    next_cursor = None
+    if sort_by.value in KEYSET_SORTS and len(rows) == page.page_size:
+        last = rows[-1]
+        next_cursor = encode_cursor(sort_by.value, sort_order, last.sort_key, last.id)
+    return {
+        "items": items,
+        "total": total,
+        "page": page.page,
+        "page_size": page.page_size,
+        "pages": math.ceil(total / page.page_size) if total else 0,
+        "next_cursor": next_cursor,
+    }
 
 
 async def get_interview(

@@ -108,7 +108,7 @@ class Resource:
     sort_columns: dict[str, Any]
     default_sort: str
     search_columns: Sequence[InstrumentedAttribute[Any]]
-    filters: Callable[..., list[ColumnElement[bool]]]
+    filters: Callable[..., Awaitable[list[ColumnElement[bool]]]]
     unique_message: str
     references: dict[str, tuple[type, str]] = field(default_factory=dict)
     in_use: list[InUse] = field(default_factory=list)

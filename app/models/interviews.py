@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    ColumnElement,
     Computed,
     DateTime,
     ForeignKey,
@@ -16,6 +17,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    column,
+    func,
     text,
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR
@@ -41,12 +44,25 @@ INTERVIEW_SEARCH_SQL = (
 )
 
 
+# Undated interviews sort after dated ones when newest-first (and first when oldest-first):
+# one non-null expression that an index can serve in both directions.
+DATE_SORT_KEY: ColumnElement[datetime] = func.coalesce(
+    column("interview_date"), text("'-infinity'::timestamptz")
+)
+
+
 def rating_check(column: str) -> CheckConstraint:
     return CheckConstraint(f"{column} BETWEEN 1 AND 10", name=f"{column}_range")
 
 
 class Interview(IdMixin, OwnedMixin, TimestampMixin, SoftDeleteMixin, Base):
     __tablename__ = "interviews"
+
+    # Every interview query starts with the owner; the composite indexes below serve it, so no
+    # single-column owner index (the planner preferred it and then sorted 100k rows).
+    owner_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+    )
 
     company_id: Mapped[int] = mapped_column(
         Integer, ForeignKey("companies.id", ondelete="RESTRICT"), nullable=False
@@ -91,8 +107,24 @@ class Interview(IdMixin, OwnedMixin, TimestampMixin, SoftDeleteMixin, Base):
         rating_check("overall_rating"),
         CheckConstraint("duration_minutes >= 0", name="duration_nonnegative"),
         # Owner first: every per-user list and stat is served from these.
-        Index("ix_interviews_owner_date", "owner_id", "interview_date", "id"),
-        Index("ix_interviews_owner_created", "owner_id", "created_at", "id"),
+        # The list's two main orders, newest first, live rows only; keyset paging walks these.
+        Index(
+            "ix_interviews_owner_date_sort",
+            "owner_id",
+            DATE_SORT_KEY.desc(),
+            text("id DESC"),
+            postgresql_where=text("deleted_at IS NULL"),
+            # Included so counts and page-id lookups are index-only scans.
+            postgresql_include=["interview_status", "interview_date"],
+        ),
+        Index(
+            "ix_interviews_owner_created_sort",
+            "owner_id",
+            text("created_at DESC"),
+            text("id DESC"),
+            postgresql_where=text("deleted_at IS NULL"),
+            postgresql_include=["interview_status"],
+        ),
         Index("ix_interviews_owner_status", "owner_id", "interview_status"),
         Index("ix_interviews_owner_company", "owner_id", "company_id"),
         Index("ix_interviews_owner_role", "owner_id", "role_id"),

@@ -21,7 +21,8 @@ from app.practice import schemas
 OPTIONS = [selectinload(PracticeSession.questions).selectinload(PracticeSessionQuestion.question)]
 
 
-def practice_filters(
+# async: a plain def would run in the threadpool on every request
+async def practice_filters(
     focus_category: Annotated[QuestionCategory | None, Query()] = None,
     date_from: Annotated[datetime | None, Query()] = None,
     date_to: Annotated[datetime | None, Query()] = None,

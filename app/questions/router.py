@@ -21,7 +21,8 @@ SortQuery = Annotated[
 ]
 
 
-def question_filters(
+# async: a plain def would run in the threadpool on every request
+async def question_filters(
     question_category: Annotated[QuestionCategory | None, Query()] = None,
     question_difficulty: Annotated[QuestionDifficulty | None, Query()] = None,
     tags: Annotated[

@@ -14,7 +14,8 @@ from app.models.enums import SeniorityLevel
 from app.roles import schemas
 
 
-def role_filters(
+# async: a plain def would run in the threadpool on every request
+async def role_filters(
     company_id: Annotated[Id | None, Query()] = None,
     seniority_level: Annotated[SeniorityLevel | None, Query()] = None,
     department: Annotated[ShortText | None, Query()] = None,

@@ -15,7 +15,8 @@ from app.models.enums import GapSeverity, GapStatus
 from app.skill_gaps import schemas
 
 
-def gap_filters(
+# async: a plain def would run in the threadpool on every request
+async def gap_filters(
     status: Annotated[GapStatus | None, Query()] = None,
     severity: Annotated[GapSeverity | None, Query()] = None,
     skill_id: Annotated[Id | None, Query()] = None,

@@ -11,7 +11,8 @@ from app.models.enums import SkillCategory
 from app.skills import schemas
 
 
-def skill_filters(
+# async: a plain def would run in the threadpool on every request
+async def skill_filters(
     skill_category: Annotated[SkillCategory | None, Query()] = None,
 ) -> list[ColumnElement[bool]]:
     return [Skill.skill_category == skill_category] if skill_category else []

@@ -12,7 +12,8 @@ from app.models.enums import ProficiencyLevel
 from app.user_skills import schemas
 
 
-def user_skill_filters(
+# async: a plain def would run in the threadpool on every request
+async def user_skill_filters(
     proficiency_level: Annotated[ProficiencyLevel | None, Query()] = None,
 ) -> list[ColumnElement[bool]]:
     return [UserSkill.proficiency_level == proficiency_level] if proficiency_level else []

@@ -116,7 +116,8 @@ async def test_sorting(client: httpx.AsyncClient, alice: UserCtx) -> None:
 
     # Default: newest interview date first, undated last.
     assert await order("") == [ids["soon"], ids["past"], ids["undated"]]
-    assert await order("sort_by=interview_date&sort_order=asc") == [ids["past"], ids["soon"], ids["undated"]]
+    # Oldest first puts undated interviews first (the exact reverse of newest first).
+    assert await order("sort_by=interview_date&sort_order=asc") == [ids["undated"], ids["past"], ids["soon"]]
     assert (await order("sort_by=company_name&sort_order=asc"))[0] == ids["past"]
     # Ties (no rating) fall back to the id, in the same direction.
     assert await order("sort_by=overall_rating&sort_order=desc") == [ids["past"], ids["undated"], ids["soon"]]
@@ -285,3 +286,33 @@ async def test_questions_and_skills_links(client: httpx.AsyncClient, alice: User
     assert [x["skill_id"] for x in (await client.get(f"{base}/skills", headers=h)).json()] == [s["id"]]
     assert (await client.delete(f"{base}/skills/{s['id']}", headers=h)).status_code == 204
     assert_problem(await client.delete(f"{base}/skills/{s['id']}", headers=h), 404)
+
+
+async def test_cursor_paging_walks_every_row_once(client: httpx.AsyncClient, alice: UserCtx) -> None:
+    c = await f.company(client, alice)
+    now = datetime.now(UTC)
+    created = []
+    for k in range(7):
+        when = None if k % 3 == 0 else (now - timedelta(days=k % 2)).isoformat()  # ties and undated rows
+        created.append((await f.interview(client, alice, c["id"], interview_date=when))["id"])
+    h = alice.headers
+    for sort_by, order in [("interview_date", "desc"), ("interview_date", "asc"), ("created_at", "desc")]:
+        base = f"/api/interviews?page_size=3&sort_by={sort_by}&sort_order={order}"
+        by_offset = []
+        for p in (1, 2, 3):
+            by_offset += [i["id"] for i in (await client.get(f"{base}&page={p}", headers=h)).json()["items"]]
+        walked, cursor = [], None
+        while True:
+            body = (await client.get(base + (f"&cursor={cursor}" if cursor else ""), headers=h)).json()
+            walked += [i["id"] for i in body["items"]]
+            cursor = body["next_cursor"]
+            if not cursor:
+                break
+        assert walked == by_offset and sorted(walked) == sorted(created), (sort_by, order)
+    assert_problem(await client.get("/api/interviews?cursor=garbage", headers=h), 422)
+    first = (await client.get("/api/interviews?page_size=2", headers=h)).json()
+    # A cursor made for one sort cannot be used with another.
+    assert_problem(
+        await client.get(f"/api/interviews?sort_order=asc&cursor={first['next_cursor']}", headers=h), 422
+    )
+    assert_problem(await client.get("/api/interviews?sort_by=company_name&cursor=abc", headers=h), 422)

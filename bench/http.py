@@ -1,0 +1,172 @@
+"""HTTP figures with wrk: the app's endpoints against the raw-asyncpg ceiling, and a typical
+user's latency at 10k vs 1M rows."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.common import PASSWORD, ROOT, AppServer, free_port
+from bench.data import HEAVY_EMAIL, email, ensure_all
+
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
+DURATION = os.environ.get("BENCH_DURATION", "6s")
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+TYPICAL = 5000  # a user with 100 interviews (reads only)
+WRITER = 7777  # the user the create benchmark writes to
+
+
+def ensure_wrk() -> str:
+    path = shutil.which("wrk")
+    if path:
+        return path
+    print("installing wrk from Debian's packages…", flush=True)
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run([*sudo, "apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "wrk"], check=True, env=env, stdout=subprocess.DEVNULL)
+    return shutil.which("wrk") or "wrk"
+
+
+def _parse(out: str) -> dict[str, float]:
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+
+    def ms(label: str) -> float:
+        m = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)\b", out)
+        if not m:
+            return float("nan")
+        v, unit = float(m.group(1)), m.group(2)
+        return v / 1000 if unit == "us" else v * 1000 if unit == "s" else v
+
+    return {
+        "rps": rps,
+        "p50_ms": ms("50"),
+        "p99_ms": ms("99"),
+        "errors": (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, errors.groups())) if errors else 0),
+    }
+
+
+def wrk(url: str, headers: dict[str, str], *, connections: int = CONNECTIONS, script: str | None = None) -> dict[str, Any]:
+    runs = []
+    for _ in range(RUNS):
+        cmd = [ensure_wrk(), "-t1", f"-c{connections}", f"-d{DURATION}", "--latency"]
+        for k, v in headers.items():
+            cmd += ["-H", f"{k}: {v}"]
+        if script:
+            cmd += ["-s", script]
+        out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
+        runs.append(_parse(out))
+    return {
+        "rps": round(statistics.median(r["rps"] for r in runs), 1),
+        "p50_ms": round(statistics.median(r["p50_ms"] for r in runs), 2),
+        "p99_ms": round(statistics.median(r["p99_ms"] for r in runs), 2),
+        "errors": sum(r["errors"] for r in runs),
+        "runs": len(runs),
+    }
+
+
+def login(base: str, address: str) -> dict[str, str]:
+    r = httpx.post(base + "/api/auth/token", data={"username": address, "password": PASSWORD}, timeout=30)
+    r.raise_for_status()
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+class Ceiling:
+    def __init__(self, database_url: str, secret: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": secret, "PYTHONPATH": str(ROOT)}
+
+    def __enter__(self) -> Ceiling:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "bench.ceiling:app", "--port", str(self.port), "--log-level", "warning",
+             "--no-access-log"],
+            env=self.env, cwd=ROOT,
+        )
+        for _ in range(100):
+            try:
+                httpx.get(self.url + "/", timeout=1)
+                return self
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise RuntimeError("ceiling did not start")
+
+    def __exit__(self, *exc: Any) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+CREATE_LUA = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"company_id": %d, "interview_type": "mock", "notes": "bench"}'
+"""
+
+
+def run() -> dict[str, Any]:
+    data = ensure_all()
+    results: dict[str, Any] = {"data": {k: v[1] for k, v in data.items()}}
+    list_q = "/api/interviews?interview_status=completed&sort_by=interview_date&sort_order=desc&page=1"
+    large_url = data["large"][0]
+    with AppServer(large_url) as app:
+        secret = app.env["SECRET_KEY"]
+        h = login(app.url, email(TYPICAL))
+        heavy = login(app.url, HEAVY_EMAIL)
+        some = httpx.get(app.url + "/api/interviews?page_size=1", headers=h).json()["items"][0]
+        r = {}
+        r["interview_list"] = wrk(app.url + list_q, h)
+        with Ceiling(large_url, secret) as ceiling:
+            r["ceiling_raw_asyncpg"] = wrk(ceiling.url + list_q, h)
+        r["interview_list_heavy_page1"] = wrk(app.url + list_q.replace("page=1", "page=1"), heavy)
+        r["interview_list_heavy_page5000"] = wrk(app.url + list_q.replace("page=1", "page=2500"), heavy)
+        first = httpx.get(app.url + "/api/interviews?interview_status=completed&page_size=20", headers=heavy).json()
+        if first.get("next_cursor"):
+            deep = app.url + "/api/interviews?interview_status=completed&page_size=20&cursor=" + first["next_cursor"]
+            r["interview_list_heavy_cursor"] = wrk(deep, heavy)
+        r["interview_detail"] = wrk(f"{app.url}/api/interviews/{some['id']}", h)
+        r["question_search"] = wrk(app.url + "/api/questions?q=cache%20latency", h)
+        r["stats_overview"] = wrk(app.url + "/api/stats/overview", h)
+        # Writes go to another user, so the read figures of later runs see the same data.
+        writer = login(app.url, email(WRITER))
+        company = httpx.get(app.url + "/api/companies?page_size=1", headers=writer).json()["items"][0]
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
+            fh.write(CREATE_LUA % company["id"])
+        r["create_interview"] = wrk(app.url + "/api/interviews", writer, script=fh.name)
+        Path(fh.name).unlink()
+        ceiling_rps = r["ceiling_raw_asyncpg"]["rps"]
+        for v in r.values():
+            v["x_ceiling"] = round(v["rps"] / ceiling_rps, 2) if ceiling_rps else None
+        results["endpoints"] = r
+        results["large_typical_latency"] = {
+            "list": wrk(app.url + list_q, h, connections=1),
+            "stats": wrk(app.url + "/api/stats/overview", h, connections=1),
+        }
+    with AppServer(data["small"][0]) as app:
+        h = login(app.url, email(50))
+        results["small_typical_latency"] = {
+            "list": wrk(app.url + list_q, h, connections=1),
+            "stats": wrk(app.url + "/api/stats/overview", h, connections=1),
+        }
+    s, big = results["small_typical_latency"], results["large_typical_latency"]
+    results["growth_10k_to_1m"] = {
+        k: round(big[k]["p50_ms"] / s[k]["p50_ms"], 2) if s[k]["p50_ms"] else None for k in ("list", "stats")
+    }
+    return results
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(run(), indent=2))
