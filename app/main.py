@@ -135,10 +135,44 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID")
 
     _operations(app)
+    _problem_openapi(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in ROUTERS:
         app.include_router(router)
     return app
+
+
+def _problem_openapi(app: FastAPI) -> None:
+    """Document every error response as what it is: application/problem+json with the Problem
+    schema (FastAPI would otherwise describe 422s as its own JSON shape)."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        from fastapi.openapi.utils import get_openapi
+
+        spec = get_openapi(
+            title=app.title,
+            version=app.version,
+            description=app.description,
+            routes=app.routes,
+            tags=app.openapi_tags,
+        )
+        problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        for ops in spec.get("paths", {}).values():
+            for op in ops.values():
+                for status, response in op.get("responses", {}).items():
+                    if status.isdigit() and int(status) >= 400:
+                        response["content"] = problem
+                        if status == "422":
+                            response["description"] = "Validation failed; `errors` lists the fields"
+        schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+        for unused in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(unused, None)
+        app.openapi_schema = spec
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _operations(app: FastAPI) -> None:

@@ -47,7 +47,28 @@ STREAM_DOC: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "Server-Sent Events: `start`, `routing`, `processing`, `content`…, `follow_ups`, "
         "`complete` (or `error`). Each `data:` is JSON `{event_type, data, timestamp}`.",
-        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        "content": {
+            "text/event-stream": {
+                # One schema per event, as OpenAPI 3.2's itemSchema describes SSE.
+                "schema": {
+                    "type": "object",
+                    "required": ["event", "id", "data"],
+                    "properties": {
+                        "event": {
+                            "type": "string",
+                            "enum": ["start", "routing", "processing", "content", "follow_ups", "complete", "error"],
+                        },
+                        "id": {"type": "string", "description": "Increasing within the stream."},
+                        "data": {
+                            "type": "string",
+                            "contentMediaType": "application/json",
+                            "description": "JSON: {event_type, data, timestamp}.",
+                        },
+                        "retry": {"type": "integer"},
+                    },
+                }
+            }
+        },
     }
 }
 
