@@ -32,7 +32,11 @@ def configure_logging(level: str = "INFO", *, json: bool = False) -> None:
     )
     structlog.configure(
         # Drop filtered-out lines before any processor runs (the access log is per request).
-        processors=[structlog.stdlib.filter_by_level, *shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        processors=[
+            structlog.stdlib.filter_by_level,
+            *shared,
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+        ],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,

@@ -60,7 +60,9 @@ async def interviews(request: Request) -> Response:
         d = dict(r)
         d["company"] = {"id": d["company_id"], "company_name": d.pop("company_name")}
         title, level = d.pop("role_title"), d.pop("role_seniority")
-        d["role"] = {"id": d["role_id"], "role_title": title, "seniority_level": level} if d["role_id"] else None
+        d["role"] = (
+            {"id": d["role_id"], "role_title": title, "seniority_level": level} if d["role_id"] else None
+        )
         items.append(d)
     body = {"items": items, "total": total, "page": page, "page_size": size, "pages": -(-total // size)}
     return Response(json.dumps(body, default=_default), media_type="application/json")

@@ -26,8 +26,28 @@ OUTCOMES = [None, "advanced", "offer", "rejected", "rejected", "withdrawn", "gho
 LEVELS = ["junior", "mid", "senior", "senior", "staff", "lead"]
 CATEGORIES = ["behavioral", "technical", "coding", "system_design", "product", "architecture", "other"]
 DIFFICULTIES = ["easy", "medium", "hard", "expert"]
-WORDS = ["design", "cache", "queue", "database", "index", "latency", "conflict", "team", "deadline", "graph",
-         "tree", "stream", "payment", "feed", "search", "metrics", "rollout", "migration", "consistency", "shard"]
+WORDS = [
+    "design",
+    "cache",
+    "queue",
+    "database",
+    "index",
+    "latency",
+    "conflict",
+    "team",
+    "deadline",
+    "graph",
+    "tree",
+    "stream",
+    "payment",
+    "feed",
+    "search",
+    "metrics",
+    "rollout",
+    "migration",
+    "consistency",
+    "shard",
+]
 
 HEAVY_EMAIL = "heavy@bench.example.com"
 
@@ -53,7 +73,9 @@ async def _load(url: str, users: int, per_user: int, heavy: int) -> dict[str, in
         user_rows = [(i, email(i), pw, True, now, now) for i in range(1, users + 1)]
         user_rows.append((users + 1, HEAVY_EMAIL, pw, True, now, now))
         await conn.copy_records_to_table(
-            "users", records=user_rows, columns=["id", "email", "hashed_password", "is_active", "created_at", "updated_at"]
+            "users",
+            records=user_rows,
+            columns=["id", "email", "hashed_password", "is_active", "created_at", "updated_at"],
         )
         counts["users"] = len(user_rows)
 
@@ -66,7 +88,9 @@ async def _load(url: str, users: int, per_user: int, heavy: int) -> dict[str, in
             my_companies = []
             for k in range(n_companies):
                 cid += 1
-                companies.append((cid, uid, f"Company {k}", rnd.choice(["Tech", "Fintech", "Retail", "Media"]), now, now))
+                companies.append(
+                    (cid, uid, f"Company {k}", rnd.choice(["Tech", "Fintech", "Retail", "Media"]), now, now)
+                )
                 my_companies.append(cid)
             my_roles = []
             for k in range(max(1, n_companies // 2)):
@@ -78,17 +102,43 @@ async def _load(url: str, users: int, per_user: int, heavy: int) -> dict[str, in
             for _ in range(n_questions):
                 qid += 1
                 text = "How would you " + " ".join(rnd.sample(WORDS, 4)) + "?"
-                questions.append((qid, uid, text, rnd.choice(CATEGORIES), rnd.choice(DIFFICULTIES), [rnd.choice(WORDS)], now, now))
+                questions.append(
+                    (
+                        qid,
+                        uid,
+                        text,
+                        rnd.choice(CATEGORIES),
+                        rnd.choice(DIFFICULTIES),
+                        [rnd.choice(WORDS)],
+                        now,
+                        now,
+                    )
+                )
                 my_questions.append(qid)
             for _ in range(n_interviews):
                 iid += 1
-                role_id, company_id = rnd.choice(my_roles) if rnd.random() < 0.7 else (None, rnd.choice(my_companies))
+                role_id, company_id = (
+                    rnd.choice(my_roles) if rnd.random() < 0.7 else (None, rnd.choice(my_companies))
+                )
                 when = now - timedelta(days=rnd.randint(-30, 700), minutes=rnd.randint(0, 1440))
                 created = when - timedelta(days=rnd.randint(1, 30))
-                interviews.append((
-                    iid, uid, company_id, role_id, when, rnd.choice(LEVELS), rnd.choice(TYPES), rnd.choice(STATUSES),
-                    rnd.choice(OUTCOMES), rnd.random() < 0.5, rnd.randint(1, 10), created, created,
-                ))
+                interviews.append(
+                    (
+                        iid,
+                        uid,
+                        company_id,
+                        role_id,
+                        when,
+                        rnd.choice(LEVELS),
+                        rnd.choice(TYPES),
+                        rnd.choice(STATUSES),
+                        rnd.choice(OUTCOMES),
+                        rnd.random() < 0.5,
+                        rnd.randint(1, 10),
+                        created,
+                        created,
+                    )
+                )
                 rounds.append((iid, uid, iid, 1, "technical", now, now))
                 asked.append((iid, uid, iid, rnd.choice(my_questions), rnd.randint(1, 10), now, now))
 
@@ -97,26 +147,106 @@ async def _load(url: str, users: int, per_user: int, heavy: int) -> dict[str, in
         if heavy:
             owner_data(users + 1, heavy, 200, 1000)
 
-        await conn.copy_records_to_table("companies", records=companies, columns=[
-            "id", "owner_id", "company_name", "industry", "created_at", "updated_at"])
-        await conn.copy_records_to_table("roles", records=roles, columns=[
-            "id", "owner_id", "company_id", "role_title", "seniority_level", "created_at", "updated_at"])
-        await conn.copy_records_to_table("questions", records=questions, columns=[
-            "id", "owner_id", "question_text", "question_category", "question_difficulty", "tags", "created_at", "updated_at"])
-        await conn.copy_records_to_table("interviews", records=interviews, columns=[
-            "id", "owner_id", "company_id", "role_id", "interview_date", "seniority_level", "interview_type",
-            "interview_status", "outcome", "is_remote", "overall_rating", "created_at", "updated_at"])
-        await conn.copy_records_to_table("interview_rounds", records=rounds, columns=[
-            "id", "owner_id", "interview_id", "round_number", "round_type", "created_at", "updated_at"])
-        await conn.copy_records_to_table("interview_questions", records=asked, columns=[
-            "id", "owner_id", "interview_id", "question_id", "answer_quality_rating", "created_at", "updated_at"])
-        for table in ["users", "companies", "roles", "questions", "interviews", "interview_rounds", "interview_questions"]:
-            await conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+        await conn.copy_records_to_table(
+            "companies",
+            records=companies,
+            columns=["id", "owner_id", "company_name", "industry", "created_at", "updated_at"],
+        )
+        await conn.copy_records_to_table(
+            "roles",
+            records=roles,
+            columns=[
+                "id",
+                "owner_id",
+                "company_id",
+                "role_title",
+                "seniority_level",
+                "created_at",
+                "updated_at",
+            ],
+        )
+        await conn.copy_records_to_table(
+            "questions",
+            records=questions,
+            columns=[
+                "id",
+                "owner_id",
+                "question_text",
+                "question_category",
+                "question_difficulty",
+                "tags",
+                "created_at",
+                "updated_at",
+            ],
+        )
+        await conn.copy_records_to_table(
+            "interviews",
+            records=interviews,
+            columns=[
+                "id",
+                "owner_id",
+                "company_id",
+                "role_id",
+                "interview_date",
+                "seniority_level",
+                "interview_type",
+                "interview_status",
+                "outcome",
+                "is_remote",
+                "overall_rating",
+                "created_at",
+                "updated_at",
+            ],
+        )
+        await conn.copy_records_to_table(
+            "interview_rounds",
+            records=rounds,
+            columns=[
+                "id",
+                "owner_id",
+                "interview_id",
+                "round_number",
+                "round_type",
+                "created_at",
+                "updated_at",
+            ],
+        )
+        await conn.copy_records_to_table(
+            "interview_questions",
+            records=asked,
+            columns=[
+                "id",
+                "owner_id",
+                "interview_id",
+                "question_id",
+                "answer_quality_rating",
+                "created_at",
+                "updated_at",
+            ],
+        )
+        for table in [
+            "users",
+            "companies",
+            "roles",
+            "questions",
+            "interviews",
+            "interview_rounds",
+            "interview_questions",
+        ]:
+            await conn.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+            )
         await conn.execute("VACUUM ANALYZE")  # sets the visibility map: index-only scans from the start
         await conn.execute("CREATE TABLE bench_meta (version int)")
         await conn.execute(f"INSERT INTO bench_meta VALUES ({VERSION})")
-        counts.update(companies=len(companies), roles=len(roles), questions=len(questions),
-                      interviews=len(interviews), rounds=len(rounds), interview_questions=len(asked))
+        counts.update(
+            companies=len(companies),
+            roles=len(roles),
+            questions=len(questions),
+            interviews=len(interviews),
+            rounds=len(rounds),
+            interview_questions=len(asked),
+        )
         return counts
     finally:
         await conn.close()
@@ -125,9 +255,10 @@ async def _load(url: str, users: int, per_user: int, heavy: int) -> dict[str, in
 async def _ready(url: str) -> bool:
     conn = await asyncpg.connect(**_dsn(url))
     try:
-        return await conn.fetchval(
-            "SELECT EXISTS (SELECT 1 FROM pg_tables WHERE tablename = 'bench_meta')"
-        ) and await conn.fetchval("SELECT max(version) FROM bench_meta") == VERSION
+        return (
+            await conn.fetchval("SELECT EXISTS (SELECT 1 FROM pg_tables WHERE tablename = 'bench_meta')")
+            and await conn.fetchval("SELECT max(version) FROM bench_meta") == VERSION
+        )
     finally:
         await conn.close()
 

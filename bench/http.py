@@ -34,7 +34,9 @@ def ensure_wrk() -> str:
     sudo = [] if os.geteuid() == 0 else ["sudo"]
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run([*sudo, "apt-get", "update", "-qq"], check=True, env=env)
-    subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "wrk"], check=True, env=env, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [*sudo, "apt-get", "install", "-y", "-qq", "wrk"], check=True, env=env, stdout=subprocess.DEVNULL
+    )
     return shutil.which("wrk") or "wrk"
 
 
@@ -58,7 +60,9 @@ def _parse(out: str) -> dict[str, float]:
     }
 
 
-def wrk(url: str, headers: dict[str, str], *, connections: int = CONNECTIONS, script: str | None = None) -> dict[str, Any]:
+def wrk(
+    url: str, headers: dict[str, str], *, connections: int = CONNECTIONS, script: str | None = None
+) -> dict[str, Any]:
     runs = []
     for _ in range(RUNS):
         cmd = [ensure_wrk(), "-t1", f"-c{connections}", f"-d{DURATION}", "--latency"]
@@ -91,9 +95,19 @@ class Ceiling:
 
     def __enter__(self) -> Ceiling:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "bench.ceiling:app", "--port", str(self.port), "--log-level", "warning",
-             "--no-access-log"],
-            env=self.env, cwd=ROOT,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "bench.ceiling:app",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+                "--no-access-log",
+            ],
+            env=self.env,
+            cwd=ROOT,
         )
         for _ in range(100):
             try:
@@ -131,9 +145,15 @@ def run() -> dict[str, Any]:
             r["ceiling_raw_asyncpg"] = wrk(ceiling.url + list_q, h)
         r["interview_list_heavy_page1"] = wrk(app.url + list_q.replace("page=1", "page=1"), heavy)
         r["interview_list_heavy_page5000"] = wrk(app.url + list_q.replace("page=1", "page=2500"), heavy)
-        first = httpx.get(app.url + "/api/interviews?interview_status=completed&page_size=20", headers=heavy).json()
+        first = httpx.get(
+            app.url + "/api/interviews?interview_status=completed&page_size=20", headers=heavy
+        ).json()
         if first.get("next_cursor"):
-            deep = app.url + "/api/interviews?interview_status=completed&page_size=20&cursor=" + first["next_cursor"]
+            deep = (
+                app.url
+                + "/api/interviews?interview_status=completed&page_size=20&cursor="
+                + first["next_cursor"]
+            )
             r["interview_list_heavy_cursor"] = wrk(deep, heavy)
         r["interview_detail"] = wrk(f"{app.url}/api/interviews/{some['id']}", h)
         r["question_search"] = wrk(app.url + "/api/questions?q=cache%20latency", h)

@@ -56,7 +56,15 @@ STREAM_DOC: dict[int | str, dict[str, Any]] = {
                     "properties": {
                         "event": {
                             "type": "string",
-                            "enum": ["start", "routing", "processing", "content", "follow_ups", "complete", "error"],
+                            "enum": [
+                                "start",
+                                "routing",
+                                "processing",
+                                "content",
+                                "follow_ups",
+                                "complete",
+                                "error",
+                            ],
                         },
                         "id": {"type": "string", "description": "Increasing within the stream."},
                         "data": {

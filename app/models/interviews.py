@@ -60,9 +60,7 @@ class Interview(IdMixin, OwnedMixin, TimestampMixin, SoftDeleteMixin, Base):
 
     # Every interview query starts with the owner; the composite indexes below serve it, so no
     # single-column owner index (the planner preferred it and then sorted 100k rows).
-    owner_id: Mapped[int] = mapped_column(
-        Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False
-    )
+    owner_id: Mapped[int] = mapped_column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
 
     company_id: Mapped[int] = mapped_column(
         Integer, ForeignKey("companies.id", ondelete="RESTRICT"), nullable=False

@@ -62,7 +62,9 @@ async def test_playground_end_to_end(paced_server: LiveServer) -> None:
             await page.click("#login-form button")
             await page.wait_for_selector("#app:not([hidden])")
             assert await page.text_content("#who") == "browser@example.com"
-            await page.wait_for_function("() => document.querySelector('#model').textContent.includes('offline')")
+            await page.wait_for_function(
+                "() => document.querySelector('#model').textContent.includes('offline')"
+            )
 
             # Ask; the routing badge appears and the answer grows over several frames.
             await page.fill("#question", "How would you design Instagram?")

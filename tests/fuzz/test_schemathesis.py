@@ -31,9 +31,22 @@ CHECKS = [
     schemathesis.checks.response_schema_conformance,
 ]
 OWNED_TABLES = [
-    "companies", "roles", "skills", "interviews", "interview_rounds", "interview_questions", "interview_skills",
-    "questions", "cv_versions", "practice_sessions", "practice_session_questions", "skill_gaps", "user_skills",
-    "conversations", "messages", "api_keys",
+    "companies",
+    "roles",
+    "skills",
+    "interviews",
+    "interview_rounds",
+    "interview_questions",
+    "interview_skills",
+    "questions",
+    "cv_versions",
+    "practice_sessions",
+    "practice_session_questions",
+    "skill_gaps",
+    "user_skills",
+    "conversations",
+    "messages",
+    "api_keys",
 ]
 
 
@@ -52,7 +65,10 @@ WORLD = World()
 async def _owned_counts(url: str, owner_id: int) -> dict[str, int]:
     conn = await asyncpg.connect(**_asyncpg_dsn(url))
     try:
-        return {t: await conn.fetchval(f"SELECT count(*) FROM {t} WHERE owner_id = $1", owner_id) for t in OWNED_TABLES}
+        return {
+            t: await conn.fetchval(f"SELECT count(*) FROM {t} WHERE owner_id = $1", owner_id)
+            for t in OWNED_TABLES
+        }
     finally:
         await conn.close()
 
@@ -61,12 +77,18 @@ def _setup_user(base: str, email: str) -> tuple[int, dict[str, str]]:
     with httpx.Client(base_url=base, timeout=30) as c:
         r = c.post("/api/auth/register", json={"email": email, "password": TEST_PASSWORD})
         uid = r.json()["id"]
-        token = c.post("/api/auth/token", data={"username": email, "password": TEST_PASSWORD}).json()["access_token"]
+        token = c.post("/api/auth/token", data={"username": email, "password": TEST_PASSWORD}).json()[
+            "access_token"
+        ]
         h = {"Authorization": f"Bearer {token}"}
         # Some rows, so that ids 1, 2, 3… exist and the fuzzer reaches deeper code.
         company = c.post("/api/companies", json={"company_name": f"Co {email}"}, headers=h).json()
         c.post("/api/interviews", json={"company_id": company["id"], "notes": "seed"}, headers=h)
-        c.post("/api/questions", json={"question_text": "Design a cache?", "question_category": "system_design"}, headers=h)
+        c.post(
+            "/api/questions",
+            json={"question_text": "Design a cache?", "question_category": "system_design"},
+            headers=h,
+        )
         c.post("/api/skills", json={"skill_name": f"Skill {email}"}, headers=h)
         c.post("/api/agents/answer", json={"question": "Explain TCP."}, headers=h)
     return uid, h
