@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("app.errors")
@@ -159,31 +160,58 @@ def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     return out
 
 
+_CONNECTION_ERRORS = {
+    "CannotConnectNowError",  # "the database system is starting up / shutting down"
+    "ConnectionDoesNotExistError",
+    "ConnectionFailureError",
+    "AdminShutdownError",
+    "CrashShutdownError",
+    "TooManyConnectionsError",
+    "ConnectionRejectionError",
+    "ClientCannotConnectError",
+    "PostgresConnectionError",
+    "InterfaceError",
+    "ConnectionResetError",
+    "ConnectionRefusedError",
+}
+_CONNECTION_PHRASES = (
+    "connection is closed",
+    "connection was closed",
+    "the database system is",
+    "terminating connection",
+    "server closed the connection",
+    "connection refused",
+    "no such file or directory",  # the Unix socket is gone while the server restarts
+)
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    stack: list[BaseException | None] = [exc]
+    while stack:
+        e = stack.pop()
+        if e is None or any(e is s for s in seen):
+            continue
+        seen.append(e)
+        stack += [getattr(e, "orig", None), e.__cause__, e.__context__]
+    return seen
+
+
 def is_connection_error(exc: BaseException) -> bool:
-    """True when the database could not be reached, as opposed to a bad statement."""
-    if isinstance(exc, (OSError, ConnectionError, TimeoutError)):
+    """True when the database could not be reached or dropped the connection, as opposed to a
+    bad statement: these become 503 problems, never 500."""
+    if isinstance(exc, sa_exc.TimeoutError):  # no pooled connection in time
         return True
-    if isinstance(exc, sa_exc.TimeoutError):  # pool exhausted / could not get a connection
+    if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
         return True
-    if isinstance(exc, sa_exc.DBAPIError):
-        if exc.connection_invalidated:
+    for e in _chain(exc):
+        if isinstance(e, OSError | ConnectionError | TimeoutError):
             return True
-        orig = exc.orig
-        name = type(orig).__name__ if orig is not None else ""
-        cause = getattr(orig, "__cause__", None)
-        if isinstance(cause, (OSError, ConnectionError)):
+        if type(e).__name__ in _CONNECTION_ERRORS:
             return True
-        return name in {
-            "CannotConnectNowError",
-            "ConnectionDoesNotExistError",
-            "ConnectionFailureError",
-            "AdminShutdownError",
-            "InterfaceError",
-            "TooManyConnectionsError",
-            "ConnectionRejectionError",
-        } or ("connection" in str(exc).lower() and "closed" in str(exc).lower())
-    if isinstance(exc, sa_exc.InterfaceError):
-        return True
+        text = str(e).lower()
+        if any(p in text for p in _CONNECTION_PHRASES):
+            return True
     return False
 
 
@@ -232,6 +260,12 @@ def install_error_handlers(app: FastAPI) -> None:
                 instance=request.url.path,
                 headers={"Retry-After": "2"},
             )
+        if isinstance(exc, StaleDataError):  # the row was deleted by a concurrent request
+            return problem_response(
+                409,
+                "The row was changed or deleted by another request meanwhile; reload it and retry.",
+                instance=request.url.path,
+            )
         if isinstance(exc, sa_exc.IntegrityError):
             return problem_response(
                 409,
@@ -263,5 +297,12 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
+        if is_connection_error(exc):
+            return problem_response(
+                503,
+                "The database is unavailable right now; retry shortly.",
+                instance=request.url.path,
+                headers={"Retry-After": "2"},
+            )
         log.exception("unhandled error", exc_info=exc)
         return problem_response(500, "An unexpected error occurred.", instance=request.url.path)

@@ -166,3 +166,15 @@ def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
     assert body["title"] and body["detail"] and body["type"]
     assert "Traceback" not in response.text
     return body
+
+
+# Live servers (our app under uvicorn, the fake OpenAI server) shared by agents, browser,
+# fuzz and fault tests.
+from tests.live import (  # noqa: E402, F401
+    _reset_fake,
+    fake_llm,
+    make_client,
+    offline_live,
+    openai_live,
+    openai_settings,
+)

@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 
 from tests.agents import sse
-from tests.agents.conftest import LiveServer, live_user, wait_until
 from tests.agents.fake_openai import FakeOpenAI
+from tests.live import LiveServer, live_user, wait_until
 
 _n = 0
 

@@ -10,7 +10,7 @@ import pytest
 
 from app.config import Settings
 from tests.agents import sse
-from tests.agents.conftest import LiveServer, live_user
+from tests.live import LiveServer, live_user
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from app.config import Settings
-from tests.agents.conftest import LiveServer
+from tests.live import LiveServer
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 HAVE_CHROMIUM = Path(CHROMIUM).exists()

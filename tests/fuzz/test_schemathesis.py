@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, settings
 
 from app.config import Settings
 from app.main import create_app
-from tests.agents.conftest import LiveServer
 from tests.conftest import TEST_PASSWORD, _asyncpg_dsn
+from tests.live import LiveServer
 
 # The schema is built from the app itself (no server needed to collect the tests).
 SCHEMA = schemathesis.openapi.from_dict(
