@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, func, or_, select, tuple_
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from app.errors import Conflict, NotFound, Unprocessable
 from app.interviews import schemas
-from app.kit.crud import apply_changes, check_refs, flush_or_conflict, get_owned, ilike_any
+from app.kit.crud import apply_changes, check_refs, flush_or_conflict, get_owned
 from app.kit.pagination import PageParams, SortOrder
 from app.models import (
     Company,
@@ -30,7 +30,6 @@ from app.models import (
     User,
 )
 from app.models.enums import InterviewOutcome, InterviewStatus, InterviewType, SeniorityLevel
-from app.models.interviews import DATE_SORT_KEY
 
 DETAIL_OPTIONS = (
     selectinload(Interview.company),
@@ -56,81 +55,9 @@ class InterviewFilters:
     q: str | None = None
     deleted: bool = False
 
-    def conditions(self) -> list[ColumnElement[bool]]:
-        out: list[ColumnElement[bool]] = [
-            Interview.deleted_at.is_not(None) if self.deleted else Interview.deleted_at.is_(None)
-        ]
-        for name in (
-            "company_id",
-            "role_id",
-            "cv_version_id",
-            "interview_status",
-            "interview_type",
-            "seniority_level",
-            "outcome",
-            "is_remote",
-        ):
-            value = getattr(self, name)
-            if value is not None:
-                out.append(getattr(Interview, name) == value)
-        if self.date_from:
-            out.append(Interview.interview_date >= self.date_from)
-        if self.date_to:
-            out.append(Interview.interview_date <= self.date_to)
-        if self.q:
-            out.append(
-                or_(
-                    Interview.search_vector.op("@@")(func.websearch_to_tsquery("english", self.q)),
-                    ilike_any([Company.company_name], self.q),
-                )
-            )
-        return out
 
-
-SORT_COLUMNS: dict[str, Any] = {
-    "interview_date": DATE_SORT_KEY,
-    "created_at": Interview.created_at,
-    "updated_at": Interview.updated_at,
-    "company_name": func.lower(Company.company_name),
-    "interview_status": Interview.interview_status,
-    "overall_rating": Interview.overall_rating,
-}
 # Non-null sort keys served by an (owner_id, key DESC, id DESC) index: these support cursors.
 KEYSET_SORTS = {"interview_date", "created_at"}
-
-LIST_COLUMNS = (
-    Interview.id,
-    Interview.company_id,
-    Interview.role_id,
-    Interview.cv_version_id,
-    Interview.interview_date,
-    Interview.seniority_level,
-    Interview.interview_type,
-    Interview.interview_status,
-    Interview.outcome,
-    Interview.is_remote,
-    Interview.location,
-    Interview.duration_minutes,
-    Interview.interviewer_names,
-    Interview.overall_rating,
-    Interview.notes,
-    Interview.feedback,
-    Interview.created_at,
-    Interview.updated_at,
-    Interview.deleted_at,
-    Company.company_name,
-    Role.role_title,
-    Role.seniority_level.label("role_seniority_level"),
-)
-
-
-def _item(row: Any) -> dict[str, Any]:
-    """One list row as the InterviewSummary JSON shape, without per-row model validation."""
-    d = dict(row._mapping)
-    d["company"] = {"id": d["company_id"], "company_name": d.pop("company_name")}
-    title, level = d.pop("role_title"), d.pop("role_seniority_level")
-    d["role"] = {"id": d["role_id"], "role_title": title, "seniority_level": level} if d["role_id"] else None
-    return d
 
 
 def encode_cursor(sort_by: str, order: SortOrder, key: Any, ident: int) -> str:
@@ -161,53 +88,35 @@ async def list_interviews(
     page: PageParams,
     cursor: str | None = None,
 ) -> dict[str, Any]:
-    """A page as plain JSON-ready data. The page's ids are found first on the owner's index
-    (cheap even deep down), then only those rows are joined and read."""
-    key = SORT_COLUMNS[sort_by.value]
-    desc = sort_order is SortOrder.desc
-    order = [key.desc(), Interview.id.desc()] if desc else [key.asc(), Interview.id.asc()]
-    if sort_by.value not in KEYSET_SORTS:  # nullable keys: NULLs go last newest-first, first oldest-first
-        order[0] = order[0].nulls_last() if desc else order[0].nulls_first()
-    conditions = [Interview.owner_id == user.id, *filters.conditions()]
-    needs_company = sort_by is schemas.InterviewSort.company_name or bool(filters.q)
+    """A page as plain JSON-ready data (see ``listing.py`` for the SQL)."""
+    from app.interviews import listing
 
-    ids = select(Interview.id).where(*conditions)
-    if needs_company:
-        ids = ids.join(Company, Company.id == Interview.company_id)
+    desc = sort_order is SortOrder.desc
+    after = None
     if cursor:
         if sort_by.value not in KEYSET_SORTS:
             raise Unprocessable(
                 "Cursors work with sort_by interview_date or created_at.", field="query.cursor"
             )
-        after_key, after_id = decode_cursor(cursor, sort_by.value, sort_order)
-        compare = tuple_(key, Interview.id)
-        ids = ids.where(compare < (after_key, after_id) if desc else compare > (after_key, after_id))
-        ids = ids.order_by(*order).limit(page.page_size)
-    else:
-        ids = ids.order_by(*order).limit(page.page_size).offset(page.offset)
-    page_ids = ids.subquery()
-
-    rows_stmt = (
-        select(*LIST_COLUMNS, key.label("sort_key"))
-        .join(Company, Company.id == Interview.company_id)
-        .outerjoin(Role, Role.id == Interview.role_id)
-        .where(Interview.id.in_(select(page_ids.c.id)))
-        .order_by(*order)
+        after = decode_cursor(cursor, sort_by.value, sort_order)
+    offset = 0 if after else page.offset
+    total, rows = await listing.fetch_page(
+        session, user.id, filters, sort_by.value, desc, page.page_size, offset, after
     )
-    count_stmt = select(func.count()).select_from(Interview).where(*conditions)
-    if filters.q:
-        count_stmt = count_stmt.join(Company, Company.id == Interview.company_id)
-    total = (await session.execute(count_stmt)).scalar_one()
-    rows = (await session.execute(rows_stmt)).all() if total else []
     items = []
     for row in rows:
-        item = _item(row)
-        item.pop("sort_key")
-        items.append(item)
+        d = dict(row)
+        del d["total"]
+        sort_key = d.pop("sort_key")
+        d["company"] = {"id": d["company_id"], "company_name": d.pop("company_name")}
+        title, level = d.pop("role_title"), d.pop("role_seniority_level")
+        d["role"] = (
+            {"id": d["role_id"], "role_title": title, "seniority_level": level} if d["role_id"] else None
+        )
+        items.append(d)
     next_cursor = None
     if sort_by.value in KEYSET_SORTS and len(rows) == page.page_size:
-        last = rows[-1]
-        next_cursor = encode_cursor(sort_by.value, sort_order, last.sort_key, last.id)
+        next_cursor = encode_cursor(sort_by.value, sort_order, sort_key, rows[-1]["id"])
     return {
         "items": items,
         "total": total,

@@ -1,0 +1,121 @@
+"""The interview list in raw SQL on the session's asyncpg connection: the hottest read of the
+API, so it skips statement building and ORM result processing. One round trip per page: the
+page's ids come from an owner-first index-only scan, the total is a scalar subquery, and only
+the page's rows are joined."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.interviews.service import InterviewFilters
+
+SORT_SQL = {
+    "interview_date": "coalesce(i.interview_date, '-infinity'::timestamptz)",
+    "created_at": "i.created_at",
+    "updated_at": "i.updated_at",
+    "company_name": "lower(c.company_name)",
+    "interview_status": "i.interview_status",
+    "overall_rating": "i.overall_rating",
+}
+NON_NULL_SORTS = {"interview_date", "created_at"}
+_EQUALS = (
+    "company_id",
+    "role_id",
+    "cv_version_id",
+    "interview_status",
+    "interview_type",
+    "seniority_level",
+    "outcome",
+    "is_remote",
+)
+_COLUMNS = """
+    i.id, i.company_id, i.role_id, i.cv_version_id, i.interview_date, i.seniority_level::text,
+    i.interview_type::text, i.interview_status::text, i.outcome::text, i.is_remote, i.location,
+    i.duration_minutes, i.interviewer_names, i.overall_rating, i.notes, i.feedback, i.created_at,
+    i.updated_at, i.deleted_at, c.company_name, r.role_title, r.seniority_level::text AS role_seniority_level
+"""
+
+
+def _value(v: Any) -> Any:
+    return v.value if isinstance(v, Enum) else v
+
+
+def where_sql(user_id: int, filters: InterviewFilters) -> tuple[list[str], list[Any], bool]:
+    """SQL conditions with $n placeholders, their values, and whether companies must be joined."""
+    params: list[Any] = [user_id]
+    sql = ["i.owner_id = $1", "i.deleted_at IS NOT NULL" if filters.deleted else "i.deleted_at IS NULL"]
+    for name in _EQUALS:
+        value = getattr(filters, name)
+        if value is not None:
+            params.append(_value(value))
+            sql.append(f"i.{name} = ${len(params)}")
+    if filters.date_from:
+        params.append(filters.date_from)
+        sql.append(f"i.interview_date >= ${len(params)}")
+    if filters.date_to:
+        params.append(filters.date_to)
+        sql.append(f"i.interview_date <= ${len(params)}")
+    if filters.q:
+        escaped = filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params += [filters.q, f"%{escaped}%"]
+        n = len(params)
+        sql.append(
+            f"(i.search_vector @@ websearch_to_tsquery('english', ${n - 1}) "
+            f"OR c.company_name ILIKE ${n} ESCAPE '\\')"
+        )
+    return sql, params, bool(filters.q)
+
+
+async def fetch_page(
+    session: AsyncSession,
+    user_id: int,
+    filters: InterviewFilters,
+    sort_by: str,
+    desc: bool,
+    limit: int,
+    offset: int,
+    after: tuple[datetime, int] | None,
+) -> tuple[int, list[Any]]:
+    conditions, params, join_company = where_sql(user_id, filters)
+    key = SORT_SQL[sort_by]
+    direction = "DESC" if desc else "ASC"
+    nulls = "" if sort_by in NON_NULL_SORTS else (" NULLS LAST" if desc else " NULLS FIRST")
+    order = f"{key} {direction}{nulls}, i.id {direction}"
+    company_join = (
+        "JOIN companies c ON c.id = i.company_id" if join_company or sort_by == "company_name" else ""
+    )
+    count_join = "JOIN companies c ON c.id = i.company_id" if join_company else ""
+    base_where = " AND ".join(conditions)
+    page_where = base_where
+    page_params = list(params)
+    if after is not None:
+        page_params += [after[0], after[1]]
+        op = "<" if desc else ">"
+        page_where += f" AND ({key}, i.id) {op} (${len(page_params) - 1}, ${len(page_params)})"
+    page_params += [limit, offset]
+    n = len(page_params)
+    sql = f"""
+        WITH page AS (
+            SELECT i.id FROM interviews i {company_join}
+            WHERE {page_where} ORDER BY {order} LIMIT ${n - 1} OFFSET ${n}
+        )
+        SELECT (SELECT count(*) FROM interviews i {count_join} WHERE {base_where}) AS total,
+               {_COLUMNS}, {key} AS sort_key
+        FROM page JOIN interviews i ON i.id = page.id
+        JOIN companies c ON c.id = i.company_id
+        LEFT JOIN roles r ON r.id = i.role_id
+        ORDER BY {order}
+    """
+    connection = await session.connection()
+    raw = (await connection.get_raw_connection()).driver_connection
+    assert raw is not None
+    rows = await raw.fetch(sql, *page_params)
+    if rows:
+        return rows[0]["total"], rows
+    # An empty page (past the end): the total still counts.
+    total = await raw.fetchval(f"SELECT count(*) FROM interviews i {count_join} WHERE {base_where}", *params)
+    return total, []
