@@ -1,41 +1,108 @@
-"""`make bench`: run every benchmark, print a table, write JSON under bench/results/."""
+"""`make bench`: run every benchmark, print tables and the targets, write JSON under bench/results/."""
 
 from __future__ import annotations
 
 import json
+import os
 import platform
 import sys
 import time
 from datetime import UTC, datetime
 from typing import Any
 
-from bench import agents
 from bench.common import RESULTS
 
 
-def _table(title: str, rows: dict[str, Any]) -> str:
-    width = max(len(k) for k in rows) + 2
-    lines = [f"\n{title}", "-" * (width + 20)]
-    lines += [f"{k:<{width}}{v}" for k, v in rows.items()]
-    return "\n".join(lines)
+def _table(title: str, header: list[str], rows: list[list[Any]]) -> str:
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=True)]
+    line = "  ".join(f"{h:<{w}}" for h, w in zip(header, widths, strict=True))
+    out = [f"\n{title}", line, "-" * len(line)]
+    out += ["  ".join(f"{x!s:<{w}}" for x, w in zip(r, widths, strict=True)) for r in rows]
+    return "\n".join(out)
+
+
+def _targets(results: dict[str, Any]) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+
+    def add(name: str, target: str, value: Any, ok: bool | None) -> None:
+        rows.append([name, target, value, "n/a" if ok is None else ("met" if ok else "MISSED")])
+
+    http = results.get("http")
+    if http:
+        e = http["endpoints"]
+        ratio = e["interview_list"]["x_ceiling"]
+        add("interview list vs raw asyncpg", ">= 0.6x", f"{ratio}x", ratio >= 0.6)
+        for k in ("list", "stats"):
+            g = http["growth_10k_to_1m"][k]
+            add(f"typical user's {k} p50, 10k -> 1M rows", "<= 1.3x", f"{g}x", g <= 1.3)
+        p1 = e["interview_list_heavy_page1"]["p50_ms"]
+        deep = e["interview_list_heavy_page2000"]["p50_ms"]
+        add("heavy user: page 2,000 by offset vs page 1", "fast", f"{deep / p1:.1f}x", None)
+        cur = e["interview_list_heavy_cursor_2001"]["p50_ms"]
+        add("heavy user: page 2,001 by cursor vs page 1", "<= 1.5x", f"{cur / p1:.1f}x", cur / p1 <= 1.5)
+        errors = sum(v["errors"] for v in e.values())
+        add("HTTP request errors", "0", errors, errors == 0)
+    agents = results.get("agents")
+    if agents:
+        lat = agents["offline_latency"]
+        add("offline routing event p50", "< 10 ms", f"{lat['routing_ms_p50']} ms", lat["routing_ms_p50"] < 10)
+        add(
+            "offline first content p50",
+            "< 20 ms",
+            f"{lat['first_content_ms_p50']} ms",
+            lat["first_content_ms_p50"] < 20,
+        )
+        cs = agents["concurrent_streams"]
+        add(
+            "concurrent open streams, one worker",
+            ">= 1000",
+            cs["held_open_at_once"],
+            cs["held_open_at_once"] >= 1000,
+        )
+        add("stream errors", "0", cs["errors"], cs["errors"] == 0)
+    return rows
 
 
 def main(argv: list[str]) -> None:
-    only = set(argv)
+    parts = set(argv) or {"http", "agents"}
     results: dict[str, Any] = {
         "started_at": datetime.now(UTC).isoformat(),
-        "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()},
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
     }
     t0 = time.perf_counter()
-    if not only or "agents" in only:
-        results["agents"] = agents.run()
-        for name, rows in results["agents"].items():
-            print(_table(f"agents / {name}", rows), flush=True)
+    if "http" in parts:
+        from bench import http
+
+        results["http"] = r = http.run()
+        rows = [
+            [name, v["rps"], v["p50_ms"], v["p99_ms"], v["x_ceiling"], v["errors"]]
+            for name, v in r["endpoints"].items()
+        ]
+        print(
+            _table(
+                "HTTP (wrk, one worker, median of runs)",
+                ["endpoint", "req/s", "p50 ms", "p99 ms", "x ceiling", "errors"],
+                rows,
+            )
+        )
+        lat = [
+            [f"{size} {k}", v[k]["p50_ms"], v[k]["p99_ms"]]
+            for size, v in (("10k", r["small_typical_latency"]), ("1M", r["large_typical_latency"]))
+            for k in ("list", "stats")
+        ]
+        print(_table("A typical user's latency (1 connection)", ["data / endpoint", "p50 ms", "p99 ms"], lat))
+    if "agents" in parts:
+        from bench import agents
+
+        results["agents"] = a = agents.run()
+        for name, rows_ in a.items():
+            print(_table(f"agents: {name}", ["figure", "value"], [[k, v] for k, v in rows_.items()]))
     results["duration_s"] = round(time.perf_counter() - t0, 1)
+    print(_table("Targets", ["target", "wanted", "measured", ""], _targets(results)))
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"bench-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}.json"
     out.write_text(json.dumps(results, indent=2))
-    print(f"\nwritten to {out.relative_to(RESULTS.parent.parent)}")
+    print(f"\nwritten to {out.relative_to(RESULTS.parent.parent)} in {results['duration_s']} s")
 
 
 if __name__ == "__main__":
