@@ -6,15 +6,16 @@ import base64
 import json
 import math
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from app.errors import Conflict, NotFound, Unprocessable
+from app.errors import NotFound, Unprocessable
 from app.interviews import schemas
+from app.kit import crud
 from app.kit.crud import apply_changes, check_refs, flush_or_conflict, get_owned
 from app.kit.pagination import PageParams, SortOrder
 from app.models import (
@@ -191,18 +192,11 @@ async def update_interview(
 
 
 async def soft_delete(session: AsyncSession, user: User, interview_id: int) -> None:
-    interview = await get_owned(session, Interview, interview_id, user, "Interview")
-    interview.deleted_at = datetime.now(UTC)
-    await session.flush()
+    await crud.soft_delete(session, Interview, interview_id, user, "Interview")
 
 
 async def restore(session: AsyncSession, user: User, interview_id: int) -> Interview:
-    interview = await get_owned(session, Interview, interview_id, user, "Interview", include_deleted=True)
-    if interview.deleted_at is None:
-        raise Conflict(f"Interview {interview_id} is not deleted.")
-    interview.deleted_at = None
-    await session.flush()
-    session.expunge(interview)
+    await crud.restore(session, Interview, interview_id, user, "Interview")
     return await get_interview(session, user, interview_id)
 
 

@@ -6,6 +6,7 @@ handlers whose annotations must be real objects FastAPI can read.
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
@@ -47,6 +48,23 @@ async def get_owned(
     if obj is None:
         raise NotFound(what, ident)
     return obj
+
+
+async def soft_delete(session: AsyncSession, model: type, ident: int, user: User, what: str) -> None:
+    """Move an owned row to the trash (it keeps its children)."""
+    obj: Any = await get_owned(session, model, ident, user, what)
+    obj.deleted_at = datetime.now(UTC)
+    await session.flush()
+
+
+async def restore(session: AsyncSession, model: type, ident: int, user: User, what: str) -> None:
+    """Bring an owned row back from the trash (409 when it is not deleted)."""
+    obj: Any = await get_owned(session, model, ident, user, what, include_deleted=True)
+    if obj.deleted_at is None:
+        raise Conflict(f"{what} {ident} is not deleted.")
+    obj.deleted_at = None
+    await session.flush()
+    session.expunge(obj)
 
 
 async def check_refs(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, String, delete, func, insert, literal, select
@@ -12,7 +11,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from app.errors import Conflict, NotFound, Unprocessable
+from app.errors import NotFound, Unprocessable
+from app.kit import crud
 from app.kit.crud import apply_changes, check_refs, get_owned
 from app.kit.pagination import PageParams, SortOrder, paginate
 from app.kit.schemas import Page
@@ -177,18 +177,11 @@ async def update_question(
 
 
 async def soft_delete(session: AsyncSession, user: User, question_id: int) -> None:
-    question = await get_owned(session, Question, question_id, user, "Question")
-    question.deleted_at = datetime.now(UTC)
-    await session.flush()
+    await crud.soft_delete(session, Question, question_id, user, "Question")
 
 
 async def restore(session: AsyncSession, user: User, question_id: int) -> Question:
-    question = await get_owned(session, Question, question_id, user, "Question", include_deleted=True)
-    if question.deleted_at is None:
-        raise Conflict(f"Question {question_id} is not deleted.")
-    question.deleted_at = None
-    await session.flush()
-    session.expunge(question)
+    await crud.restore(session, Question, question_id, user, "Question")
     return await get_question(session, user, question_id)
 
 
