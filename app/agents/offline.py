@@ -127,8 +127,9 @@ def _context_section(ctx: CoachingContext, topic_title: str) -> str:
 def _system_design(q: str, topic: str) -> tuple[str, kb.Topic]:
     t = kb.match(kb.SYSTEM_DESIGN, kb.SYSTEM_DESIGN_GENERAL, q)
     subject = f"{topic} ({t.title})" if t.keywords and t.title.lower() not in topic.lower() else topic
+    asks_design = re.match(r"\s*(how would you |how do you |can you )?(design|build|architect)\b", q, re.I)
     sections = [
-        f"## Designing {subject}",
+        f"## Designing {subject}" if asks_design else f"## {q.strip()}",
         "Interviewers want a structured walk from requirements to trade-offs. Drive it yourself and check in at each step.",
     ]
     for step in ["Requirements", "Estimates", "API", "Data model"]:

@@ -1,5 +1,6 @@
 // The playground: plain JS, no build step, served by the app. It uses the same SSE parsing
 // logic as the Angular service (sse-parser.js mirrors SseParser in angular_example.ts).
+import { renderMarkdown } from './markdown.js';
 import { AGENT_EVENT_TYPES, SseParser, clientError, toAgentEvent } from './sse-parser.js';
 
 const $ = (id) => document.getElementById(id);
@@ -78,7 +79,7 @@ function newTurn(question) {
   turn.append(el('h3', '', question));
   const badge = el('span', 'badge', 'routing…');
   badge.dataset.testid = 'routing';
-  const answer = el('pre', 'answer');
+  const answer = el('div', 'answer');
   answer.dataset.testid = 'answer';
   const chips = el('div', 'chips');
   const status = el('p', 'status', 'streaming…');
@@ -86,7 +87,7 @@ function newTurn(question) {
   turn.append(badge, answer, chips, status);
   $('thread').append(turn);
   turn.scrollIntoView({ block: 'end' });
-  return { turn, badge, answer, chips, status };
+  return { turn, badge, answer, chips, status, raw: '' };
 }
 
 function setStreaming(on) {
@@ -110,7 +111,8 @@ function handle(view, event) {
       view.status.textContent = `answering with ${d.model}…`;
       break;
     case 'content':
-      view.answer.textContent += d.chunk;
+      view.raw += d.chunk;
+      renderMarkdown(view.answer, view.raw);
       break;
     case 'follow_ups':
       for (const q of d.questions) {
@@ -121,7 +123,8 @@ function handle(view, event) {
       }
       break;
     case 'complete':
-      view.answer.textContent = d.answer;
+      view.raw = d.answer;
+      renderMarkdown(view.answer, d.answer);
       view.status.textContent = `complete · ${d.duration_ms} ms${d.usage ? ` · ${d.usage.total_tokens ?? '?'} tokens` : ''}`;
       break;
     case 'error':
@@ -245,7 +248,7 @@ async function openConversation(id) {
   for (const m of conv.messages) {
     if (m.role === 'user') { view = newTurn(m.content); continue; }
     if (!view) continue;
-    view.answer.textContent = m.content;
+    renderMarkdown(view.answer, m.content);
     view.badge.textContent = m.routing ? `${m.routing.agent_name} · ${m.routing.method}` : (m.agent || '—');
     view.status.textContent = m.status;
     for (const q of m.follow_ups || []) {
