@@ -33,6 +33,13 @@ def _resolve_database(settings: Settings) -> str:
     return url
 
 
+def _migrated_database(settings: Settings) -> str:
+    """The database URL, with migrations applied (commands that write data need the schema)."""
+    url = _resolve_database(settings)
+    migrate.upgrade(url)
+    return url
+
+
 @cli.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (HOST).")] = None,
@@ -128,7 +135,7 @@ def create_user(
     """Create an account (for operators; users can also self-register)."""
     from app.errors import AppError
 
-    url = _resolve_database(get_settings())
+    url = _migrated_database(get_settings())
     try:
         user_id = asyncio.run(_create_user(url, email, password, full_name))
     except AppError as exc:
@@ -195,7 +202,7 @@ def seed_demo(
 ) -> None:
     """Fill an account with realistic demo data: dozens of companies and roles, hundreds of
     interviews and questions across every category. Refuses to run twice unless --reset."""
-    url = _resolve_database(get_settings())
+    url = _migrated_database(get_settings())
     t0 = time.perf_counter()
     counts = asyncio.run(_seed_demo(url, email, password, interviews, reset))
     summary = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items())

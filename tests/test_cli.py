@@ -51,3 +51,14 @@ async def test_create_user_and_seed_demo(client: httpx.AsyncClient, database_url
     assert reset.returncode == 0, reset.stderr
     assert (await client.get("/api/interviews", headers=h)).json()["total"] == 50
     assert_problem(await client.get("/api/interviews/100000", headers=h), 404)
+
+
+def test_commands_migrate_a_fresh_database(pg_server: object) -> None:
+    from tests.conftest import database_url_for
+
+    url = database_url_for(pg_server, "cli_fresh")  # empty: no tables yet
+    r = _cli(url, "create-user", "--email", "fresh@example.com", "--password", TEST_PASSWORD)
+    assert r.returncode == 0, r.stderr
+    r = _cli(url, "seed-demo", "--email", "fresh@example.com", "--interviews", "10")
+    assert r.returncode == 0, r.stderr
+    assert "10 interviews" in r.stderr
