@@ -7,12 +7,20 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+
+
+def _script_location() -> Path:
+    """`migrations/` beside the package in a checkout; inside the wheel as `app/_migrations`."""
+    for candidate in (PACKAGE.parent / "migrations", PACKAGE / "_migrations"):
+        if (candidate / "env.py").exists():
+            return candidate
+    raise RuntimeError("Alembic migrations not found")
 
 
 def alembic_config(database_url: str) -> Config:
-    cfg = Config(str(ROOT / "alembic.ini"))
-    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_script_location()))
     cfg.attributes["database_url"] = database_url
     return cfg
 
