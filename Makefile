@@ -46,8 +46,11 @@ fmt: install-dev
 migrate: install
 	$(BIN)/interview-api migrate
 
+## Demo data for an account (created when missing): make seed-demo EMAIL=… PASSWORD=…
+EMAIL    ?= demo@example.com
+PASSWORD ?= correct-horse-42
 seed-demo: install
-	$(BIN)/interview-api seed-demo
+	$(BIN)/interview-api seed-demo --email "$(EMAIL)" --password "$(PASSWORD)"
 
 ## Benchmarks: builds its own data under bench/data, prints a table, writes bench/results/*.json.
 bench: install-dev
