@@ -162,6 +162,7 @@ def run(concurrency: int = 1000) -> dict[str, Any]:
 
     migrate.upgrade(url)
     results: dict[str, Any] = {}
+    print("agents: offline latency, 1,000 concurrent streams, added latency per upstream chunk…", flush=True)
     with AppServer(url) as app:
         h = token(app.url, "agents-bench@example.com")
         results["offline_latency"] = asyncio.run(offline_latency(app.url, h))

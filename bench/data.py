@@ -267,6 +267,7 @@ def ensure(name: str, users: int, per_user: int, heavy: int) -> tuple[str, dict[
     url = database(f"bench_{name}")
     if asyncio.run(_ready(url)):
         return url, {"reused": True}
+    print(f"building the '{name}' bench data with COPY (once; reused by later runs)…", flush=True)
     url = database(f"bench_{name}", recreate=True)
     migrate.upgrade(url)
     t0 = time.perf_counter()

@@ -63,6 +63,7 @@ def _parse(out: str) -> dict[str, float]:
 def wrk(
     url: str, headers: dict[str, str], *, connections: int = CONNECTIONS, script: str | None = None
 ) -> dict[str, Any]:
+    print(f"  wrk -c{connections} -d{DURATION} x{RUNS}  {url.split('127.0.0.1:')[-1][:90]}", flush=True)
     runs = []
     for _ in range(RUNS):
         cmd = [ensure_wrk(), "-t1", f"-c{connections}", f"-d{DURATION}", "--latency"]
