@@ -120,3 +120,13 @@ async def wait_until(predicate: Callable[[], bool], within: float = 5.0) -> bool
             return True
         await asyncio.sleep(0.02)
     return predicate()
+
+
+async def clear_of_minute_boundary(needed_s: float = 10.0) -> None:
+    """Rate limits count per wall-clock minute: start a counted sequence early in a minute."""
+    import datetime as _dt
+
+    now = _dt.datetime.now(_dt.UTC)
+    left = 60 - now.second - now.microsecond / 1e6
+    if left < needed_s:
+        await asyncio.sleep(left + 0.2)

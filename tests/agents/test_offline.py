@@ -12,6 +12,7 @@ from tests import factories as f
 from tests.agents import sse
 from tests.agents.routing_cases import CASES
 from tests.conftest import UserCtx, assert_problem
+from tests.live import clear_of_minute_boundary
 
 ORDER = ["start", "routing", "processing"]
 
@@ -310,6 +311,7 @@ async def test_rate_limit_per_user(make_client: Any) -> None:
 
     client = await make_client(agent_rate_limit_per_minute=3)
     me, other = await register_user(client), await register_user(client)
+    await clear_of_minute_boundary()
     for _ in range(3):
         assert (
             await client.post("/api/agents/answer", json={"question": "Explain TCP."}, headers=me.headers)

@@ -10,7 +10,7 @@ import pytest
 
 from app.config import Settings
 from tests.agents import sse
-from tests.live import LiveServer, live_user
+from tests.live import LiveServer, clear_of_minute_boundary, live_user
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +26,7 @@ async def test_ticket_conversation_and_rate_limit_span_replicas(
     replicas: tuple[LiveServer, LiveServer],
 ) -> None:
     a, b = replicas
+    await clear_of_minute_boundary(15)
     h = await live_user(a.url, "replica@example.com")
     async with (
         httpx.AsyncClient(base_url=a.url, timeout=30) as ca,
