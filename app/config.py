@@ -67,6 +67,8 @@ class Settings(BaseSettings):
     agent_rate_limit_per_minute: int = 30
     agent_ticket_ttl_s: int = 60
     sse_ping_s: float = 15.0
+    # Optional: agent rate-limit counters in Redis instead of PostgreSQL (falls back on errors).
+    redis_url: str | None = None
     # Pace of the offline coach's stream (0 = as fast as possible); for demos and benchmarks.
     offline_chunk_delay_ms: float = 0.0
 

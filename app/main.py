@@ -83,6 +83,14 @@ ROUTERS = [
 ]
 
 
+def _redis_client(settings: Settings) -> Any:
+    if not settings.redis_url:
+        return None
+    from redis.asyncio import Redis
+
+    return Redis.from_url(settings.redis_url, socket_timeout=0.5, socket_connect_timeout=0.5)
+
+
 def _database_url(settings: Settings) -> str:
     if settings.database_url:
         return settings.database_url
@@ -96,6 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = make_engine(settings, _database_url(settings))
 
     llm_http = make_http_client(settings)
+    redis = _redis_client(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -104,6 +113,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             await llm_http.aclose()
+            if redis is not None:
+                await redis.aclose()
             await engine.dispose()
 
     app = FastAPI(
@@ -119,6 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.secret_key = settings.resolved_secret_key()
     app.state.llm_http = llm_http
+    app.state.redis = redis
     app.state.chat_model = build_chat_model(settings, llm_http)
     app.state.model_name = model_label(settings)
 

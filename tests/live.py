@@ -99,6 +99,8 @@ async def make_client(settings: Settings) -> AsyncIterator[Callable[..., Any]]:
     for application, client in opened:
         await client.aclose()
         await application.state.llm_http.aclose()
+        if application.state.redis is not None:
+            await application.state.redis.aclose()
         await application.state.engine.dispose()
 
 

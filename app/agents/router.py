@@ -87,7 +87,7 @@ async def _prepare(
     """Everything that can fail as a plain HTTP error happens here, before the stream starts."""
     settings: Settings = request.app.state.settings
     service.check_limits(settings, req)
-    await service.hit_rate_limit(session, settings, user.id)
+    await service.hit_rate_limit(session, settings, user.id, request.app.state.redis)
     ctx = await service.load_context(session, user, req)
     turn = await service.start_turn(session, user, req, settings.agent_max_history_messages)
     await session.commit()  # the question is saved before the first token

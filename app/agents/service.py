@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import random
 import secrets
@@ -31,6 +32,8 @@ from app.models import (
 )
 from app.models.enums import MessageRole, MessageStatus
 
+log = logging.getLogger("app.agents.service")
+
 
 def check_limits(settings: Settings, req: AnswerRequest) -> None:
     if len(req.question) > settings.agent_max_question_chars:
@@ -59,19 +62,44 @@ _HIT = text(
 )
 
 
-async def hit_rate_limit(session: AsyncSession, settings: Settings, user_id: int) -> None:
-    """A fixed one-minute window per user, counted in PostgreSQL so every worker shares it.
-    Counted in the request's transaction: a request refused later (404, 413) is not counted."""
+async def _redis_count(redis: Any, bucket: str, window: datetime) -> int | None:
+    """INCR on a per-window key that expires on its own; None when Redis cannot answer."""
+    key = f"itk:rl:{bucket}:{int(window.timestamp())}"
+    try:
+        async with redis.pipeline(transaction=True) as pipe:
+            pipe.incr(key)
+            pipe.expire(key, 120)
+            count, _ = await pipe.execute()
+        return int(count)
+    except Exception as exc:  # Redis is an accelerator here, never a single point of failure
+        log.warning("Redis rate limit unavailable (%s); counting in PostgreSQL", type(exc).__name__)
+        return None
+
+
+async def hit_rate_limit(session: AsyncSession, settings: Settings, user_id: int, redis: Any = None) -> None:
+    """A fixed one-minute window per user, shared by every worker and replica: counted in Redis
+    when REDIS_URL is set, else (and whenever Redis fails) in PostgreSQL, in the request's
+    transaction, so a request refused later (404, 413) is not counted."""
     limit = settings.agent_rate_limit_per_minute
     if limit <= 0:
         return
     now = datetime.now(UTC)
     window = now.replace(second=0, microsecond=0)
+    bucket = f"agents:{user_id}"
+    count = await _redis_count(redis, bucket, window) if redis is not None else None
+    if count is None:
+        count = await _pg_count(session, bucket, window)
+    if count > limit:
+        retry_after = max(1, math.ceil((window + timedelta(minutes=1) - now).total_seconds()))
+        raise RateLimited(retry_after)
+
+
+async def _pg_count(session: AsyncSession, bucket: str, window: datetime) -> int:
     count = (
         await session.execute(
             _HIT,
             {
-                "bucket": f"agents:{user_id}",
+                "bucket": bucket,
                 "window_start": window,
                 "expires_at": window + timedelta(minutes=2),
             },
@@ -79,9 +107,7 @@ async def hit_rate_limit(session: AsyncSession, settings: Settings, user_id: int
     ).scalar_one()
     if random.random() < 0.01:  # keep the table small
         await session.execute(text("DELETE FROM rate_limit_counters WHERE expires_at < now()"))
-    if count > limit:
-        retry_after = max(1, math.ceil((window + timedelta(minutes=1) - now).total_seconds()))
-        raise RateLimited(retry_after)
+    return int(count)
 
 
 async def issue_ticket(session: AsyncSession, user: User, ttl_s: int) -> tuple[str, datetime]:
