@@ -16,6 +16,6 @@ router = APIRouter(prefix="/api/stats", tags=["stats"])
 async def overview(session: SessionDep, user: CurrentUser) -> schemas.StatsOverview:
     """Totals; interviews by status, type and outcome; questions by category and difficulty;
     average answer rating overall, per category and per skill; success rate; interviews in the
-    next 7 days; your weakest categories and skills. Only your own data counts; soft-deleted
-    interviews and questions do not."""
+    next 7 days; your weakest categories and skills; practice sessions and self-ratings. Only
+    your own data counts; soft-deleted interviews and questions do not."""
     return await service.overview(session, user)

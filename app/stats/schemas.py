@@ -32,6 +32,14 @@ class Upcoming(BaseModel):
     interview_status: str
 
 
+class PracticeStats(BaseModel):
+    sessions: int
+    sessions_last_30_days: int
+    questions_practised: int
+    average_self_rating: float | None
+    average_self_rating_by_category: list[RatingGroup]
+
+
 class StatsOverview(BaseModel):
     totals: Totals
     interviews_by_status: dict[str, int]
@@ -50,3 +58,4 @@ class StatsOverview(BaseModel):
     upcoming_interviews: list[Upcoming] = Field(description="Scheduled in the next 7 days.")
     weakest_categories: list[RatingGroup]
     weakest_skills: list[RatingGroup]
+    practice: PracticeStats

@@ -57,6 +57,25 @@ _QUESTION_GROUPS = text(
 )
 
 
+# Practice: one pass for the totals, grouping sets for overall and per-category self-ratings.
+_PRACTICE = text(
+    """
+    SELECT count(*) AS sessions,
+           count(*) FILTER (WHERE session_date >= now() - interval '30 days') AS recent
+    FROM practice_sessions WHERE owner_id = :uid
+    """
+)
+_PRACTICE_RATINGS = text(
+    """
+    SELECT GROUPING(q.question_category) = 0 AS by_category, q.question_category::text AS category,
+           count(psq.id) AS n, avg(psq.self_rating) AS avg
+    FROM practice_session_questions psq JOIN questions q ON q.id = psq.question_id
+    WHERE psq.owner_id = :uid AND q.deleted_at IS NULL
+    GROUP BY GROUPING SETS ((), (q.question_category))
+    """
+)
+
+
 def _round(value: Any) -> float | None:
     return round(float(value), 2) if value is not None else None
 
@@ -181,6 +200,27 @@ async def overview(session: AsyncSession, user: User) -> schemas.StatsOverview:
         for r in (await session.execute(upcoming_stmt)).all()
     ]
 
+    practice_totals = (await session.execute(_PRACTICE, uid)).mappings().one()
+    practised, practice_avg, practice_by_category = 0, None, []
+    for row in (await session.execute(_PRACTICE_RATINGS, uid)).mappings():
+        if row["by_category"]:
+            if row["avg"] is not None:
+                practice_by_category.append(
+                    schemas.RatingGroup(
+                        key=row["category"], average_rating=_round(row["avg"]) or 0, answers=row["n"]
+                    )
+                )
+        else:
+            practised, practice_avg = row["n"], _round(row["avg"])
+    practice_by_category.sort(key=lambda g: g.key)
+    practice = schemas.PracticeStats(
+        sessions=practice_totals["sessions"],
+        sessions_last_30_days=practice_totals["recent"],
+        questions_practised=practised,
+        average_self_rating=practice_avg,
+        average_self_rating_by_category=practice_by_category,
+    )
+
     return schemas.StatsOverview(
         totals=totals,
         interviews_by_status=by_status,
@@ -197,4 +237,5 @@ async def overview(session: AsyncSession, user: User) -> schemas.StatsOverview:
         upcoming_interviews=upcoming,
         weakest_categories=sorted(per_category, key=lambda g: (g.average_rating, g.key))[:3],
         weakest_skills=sorted(per_skill, key=lambda g: (g.average_rating, g.key))[:3],
+        practice=practice,
     )

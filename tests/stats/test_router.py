@@ -92,9 +92,39 @@ async def test_overview_numbers(client: httpx.AsyncClient, alice: UserCtx, bob: 
     assert [u["id"] for u in s["upcoming_interviews"]] == [i3["id"]]
     assert [g["key"] for g in s["weakest_categories"]] == ["coding", "system_design", "behavioral"]
 
+    # Practice: two sessions (one older than 30 days), three practised questions with self-ratings.
+    old = (datetime.now(UTC) - timedelta(days=40)).isoformat()
+    s1 = await f.post(client, alice, "/api/practice-sessions", {"focus_category": "coding"})
+    s2 = await f.post(client, alice, "/api/practice-sessions", {"session_date": old})
+    for sid, qid, rating in [(s1["id"], qc["id"], 4), (s1["id"], qa["id"], 7), (s2["id"], qc["id"], 6)]:
+        r = await client.post(
+            f"/api/practice-sessions/{sid}/questions",
+            json={"question_id": qid, "self_rating": rating},
+            headers=h,
+        )
+        assert r.status_code == 201
+    p = (await client.get("/api/stats/overview", headers=h)).json()["practice"]
+    assert (
+        p["sessions"],
+        p["sessions_last_30_days"],
+        p["questions_practised"],
+        p["average_self_rating"],
+    ) == (2, 1, 3, 5.67)
+    assert [(g["key"], g["average_rating"], g["answers"]) for g in p["average_self_rating_by_category"]] == [
+        ("coding", 5.0, 2),
+        ("system_design", 7.0, 1),
+    ]
+
     empty = (await client.get("/api/stats/overview", headers=(await _fresh(client)).headers)).json()
     assert empty["average_answer_rating"] is None and empty["success_rate"] is None
     assert empty["totals"]["interviews"] == 0
+    assert empty["practice"] == {
+        "sessions": 0,
+        "sessions_last_30_days": 0,
+        "questions_practised": 0,
+        "average_self_rating": None,
+        "average_self_rating_by_category": [],
+    }
 
 
 async def _fresh(client: httpx.AsyncClient) -> UserCtx:
