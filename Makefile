@@ -2,22 +2,41 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
+# uv installs from the committed, hashed lock files (requirements*.lock); it lives in its own
+# small venv so that syncing the project's environment never removes it.
+UV_VERSION ?= 0.13.9
+UV     := .uv/bin/uv
+UVPIP  := UV_PYTHON_DOWNLOADS=never $(UV) pip
+LOCK_ARGS := --universal --generate-hashes --python-version 3.11 -q
 
-.PHONY: run test lint check-ts fmt install install-dev migrate seed-demo bench bench-stop clean
-
-$(BIN)/python:
+$(UV):
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
-	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --upgrade pip
+	$(PYTHON) -m venv .uv
+	.uv/bin/python -m pip install --disable-pip-version-check -q "uv==$(UV_VERSION)"
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(PIP) install -e .
+$(BIN)/python: | $(UV)
+	UV_PYTHON_DOWNLOADS=never $(UV) venv -q --python $(PYTHON) $(VENV)
+
+$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
+	$(UVPIP) install -q --python $(BIN)/python -r requirements.lock
+	$(UVPIP) install -q --python $(BIN)/python --no-deps -e .
 	@touch $@
 
-$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
-	$(PIP) install -e '.[dev]'
+$(VENV)/.installed-dev: requirements-dev.lock $(VENV)/.installed
+	$(UVPIP) install -q --python $(BIN)/python -r requirements-dev.lock
 	@touch $@
+
+## Re-resolve the lock files after changing dependencies in pyproject.toml.
+lock: | $(UV)
+	$(UVPIP) compile pyproject.toml $(LOCK_ARGS) -o requirements.lock
+	$(UVPIP) compile pyproject.toml --extra dev $(LOCK_ARGS) -o requirements-dev.lock
+
+## Install the lowest versions pyproject.toml allows into .venv-lowest and run a smoke subset of
+## the tests there: proves the floors are true.
+test-lowest: | $(UV)
+	UV_PYTHON_DOWNLOADS=never $(UV) venv -q --clear --python $(PYTHON) .venv-lowest
+	$(UVPIP) install -q --python .venv-lowest/bin/python --resolution lowest-direct -e '.[dev]'
+	.venv-lowest/bin/pytest -p no:cacheprovider $(LOWEST_TESTS)
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
@@ -61,4 +80,4 @@ bench-stop: install-dev
 	$(BIN)/python -c "from app import embedded; from bench.common import DATA; embedded.start(DATA, cleanup_mode='stop')"
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) .uv .venv-lowest .pytest_cache .ruff_cache .mypy_cache
