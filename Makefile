@@ -58,6 +58,16 @@ lint: install-dev
 check-ts:
 	bash scripts/check-ts.sh
 
+## Retrain the question router from app/agents/routing/data/corpus.jsonl (deterministic).
+train-router: install
+	$(BIN)/python -m app.agents.routing.train
+
+## Router quality: CV and held-out accuracy, confident precision, confusion matrix; fails below the bar.
+eval: install
+	$(BIN)/python -m app.agents.routing.evaluate
+
+.PHONY: train-router eval
+
 fmt: install-dev
 	$(BIN)/ruff check --fix app tests migrations bench
 	$(BIN)/ruff format app tests bench

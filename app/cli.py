@@ -6,6 +6,7 @@ import asyncio
 import os
 import signal
 import sys
+import threading
 import time
 from typing import Annotated, Any
 
@@ -15,7 +16,14 @@ from rich.console import Console
 from app import embedded, migrate
 from app.config import Settings, get_settings
 
-cli = typer.Typer(help="Interview Tracker operations.", no_args_is_help=True, add_completion=False)
+# Plain help: typer 0.29's rich panels print a type after every flag ("--help <bool>").
+cli = typer.Typer(
+    help="Interview Tracker operations.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    context_settings={"max_content_width": 100},
+)
 console = Console(stderr=True, soft_wrap=True)
 
 
@@ -26,6 +34,7 @@ def _resolve_database(settings: Settings) -> str:
     t0 = time.perf_counter()
     server = embedded.start(settings.data_dir)
     url = embedded.ensure_database(server)
+    embedded.adopt(server, url)  # started here: kept running while this process serves
     console.print(
         f"[green]Embedded PostgreSQL[/] ready in {time.perf_counter() - t0:.1f}s "
         f"(data in {settings.data_dir / 'pg'})"
@@ -38,6 +47,10 @@ def _migrated_database(settings: Settings) -> str:
     url = _resolve_database(settings)
     migrate.upgrade(url)
     return url
+
+
+async def _nothing() -> None:
+    """Workers' pools replace dead connections themselves (pre-ping)."""
 
 
 @cli.command()
@@ -64,17 +77,24 @@ def serve(
     port = port or settings.port
     settings.resolved_secret_key()  # create it once, before workers race for it
     console.print(
-        f"\n  API:      http://{host}:{port}/\n"
-        f"  Swagger:  http://{host}:{port}/docs  (register, then press Authorize)\n"
-        f"  LLM:      {settings.effective_llm_provider.value}\n"
-        f"  Token:    curl -X POST http://{host}:{port}/api/auth/register "
+        f"\n  API:        http://{host}:{port}/\n"
+        f"  Swagger:    http://{host}:{port}/docs  (register, then press Authorize)\n"
+        f"  ReDoc:      http://{host}:{port}/redoc\n"
+        f"  Playground: http://{host}:{port}/playground  (create an account, ask the coaches)\n"
+        f"  LLM:        {settings.effective_llm_provider.value}\n"
+        f"  Token:      curl -X POST http://{host}:{port}/api/auth/register "
         '-H \'Content-Type: application/json\' -d \'{"email":"you@example.com","password":"a-long-pass-42"}\'\n'
-        f"            curl -X POST http://{host}:{port}/api/auth/token "
+        f"              curl -X POST http://{host}:{port}/api/auth/token "
         "-d 'username=you@example.com&password=a-long-pass-42'\n"
     )
     # uvicorn re-raises the signal it caught after a graceful shutdown; exit through Python
     # so atexit stops the embedded database too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    pg = embedded.owned(url)
+    if pg is not None and (workers or settings.workers) > 1:
+        # Workers are other processes: this one, which owns the embedded server, supervises it
+        # (with one worker the app's lifespan does).
+        threading.Thread(target=asyncio.run, args=(embedded.supervise(pg, _nothing),), daemon=True).start()
     uvicorn.run(
         "app.main:create_app",
         factory=True,
@@ -86,6 +106,8 @@ def serve(
         access_log=False,
         proxy_headers=True,
         timeout_graceful_shutdown=5,
+        # httptools with a bound on request headers (431 before an oversized one is read)
+        http="app.server:HeaderLimitedHttpToolsProtocol",
     )
 
 
@@ -193,20 +215,65 @@ async def _seed_demo(
         await engine.dispose()
 
 
-@cli.command("seed-demo")
+@cli.command("seed-demo", short_help="Fill an account with realistic demo data.")
 def seed_demo(
     email: Annotated[str, typer.Option(help="The account to fill (created when --password is given).")],
     password: Annotated[str | None, typer.Option(help="Password for a new account.")] = None,
-    interviews: Annotated[int, typer.Option(min=1, max=100_000)] = 300,
+    interviews: Annotated[int, typer.Option(min=1, max=100_000, help="How many interviews to create.")] = 160,
     reset: Annotated[bool, typer.Option(help="Replace this account's existing data.")] = False,
 ) -> None:
-    """Fill an account with realistic demo data: dozens of companies and roles, hundreds of
-    interviews and questions across every category. Refuses to run twice unless --reset."""
+    """Fill an account with demo data that reads like one person's six-month job search:
+    ~30 companies, their interview pipelines, 200 real questions, practice, skill gaps and a
+    review queue. Refuses to run twice unless --reset."""
     url = _migrated_database(get_settings())
     t0 = time.perf_counter()
     counts = asyncio.run(_seed_demo(url, email, password, interviews, reset))
     summary = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items())
     console.print(f"[green]Seeded {email}[/] in {time.perf_counter() - t0:.1f}s: {summary}.")
+
+
+@cli.command("mcp")
+def mcp_cmd(
+    api_key: Annotated[
+        str | None,
+        typer.Option(
+            envvar="INTERVIEW_API_KEY",
+            show_default=False,
+            help="A personal API key (itk_…) from POST /api/auth/api-keys (INTERVIEW_API_KEY).",
+        ),
+    ] = None,
+    api_url: Annotated[
+        str | None,
+        typer.Option(envvar="INTERVIEW_API_URL", hidden=True, help="Not supported yet."),
+    ] = None,
+) -> None:
+    """Serve the MCP tools over stdio for a desktop assistant, as the owner of the API key.
+    Talks to the database directly (DATABASE_URL, or the embedded server)."""
+    import contextlib
+
+    from app.errors import AppError
+    from app.main import create_app
+    from app.mcp import stdio
+
+    if api_url:
+        console.print(
+            "[red]INTERVIEW_API_URL is not supported yet:[/] this command talks to the database "
+            f"directly. Unset it, or connect the assistant to {api_url.rstrip('/')}/mcp over HTTP."
+        )
+        raise typer.Exit(2)
+    if not api_key:
+        console.print("[red]Set INTERVIEW_API_KEY[/] to a personal API key (POST /api/auth/api-keys).")
+        raise typer.Exit(2)
+    settings = get_settings()
+    # Stdout is the MCP channel: nothing else may write to it.
+    with contextlib.redirect_stdout(sys.stderr):
+        url = _migrated_database(settings)
+        app = create_app(settings.model_copy(update={"database_url": url}))
+    try:
+        asyncio.run(stdio.serve(app, api_key))
+    except AppError as exc:
+        console.print(f"[red]{exc.detail}[/]")
+        raise typer.Exit(1) from exc
 
 
 def main() -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import secrets
+import time
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -47,6 +49,11 @@ class Settings(BaseSettings):
     # Security
     secret_key: SecretStr | None = None
     access_token_expire_minutes: int = 60 * 12
+    # Failed logins (and wrong passwords on password change / account deletion) per window:
+    # per account, then per client address; 0 turns a limit off.
+    login_failure_window_s: int = Field(default=900, ge=1)
+    login_max_failures_per_account: int = Field(default=10, ge=0)
+    login_max_failures_per_client: int = Field(default=50, ge=0)
     cors_origins: Annotated[list[str], NoDecode] = ["http://localhost:4200"]
     max_body_bytes: int = 1_048_576
 
@@ -92,18 +99,27 @@ class Settings(BaseSettings):
         if self.secret_key is not None and self.secret_key.get_secret_value():
             return self.secret_key.get_secret_value()
         path = self.data_dir / "secret_key"
-        if path.exists():
-            return path.read_text().strip()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         key = secrets.token_urlsafe(48)
-        # O_EXCL: two workers starting at once agree on one key.
         try:
-            with path.open("x") as fh:
-                fh.write(key)
-            path.chmod(0o600)
+            # Created 0600 in one step (never readable by others, not even for an instant);
+            # O_EXCL: two workers starting at once agree on one key.
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
-            return path.read_text().strip()
+            return _read_secret(path)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(key)
         return key
+
+
+def _read_secret(path: Path) -> str:
+    """The key another process wrote; it may still be writing it, so wait a moment for it."""
+    for _ in range(50):
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.02)
+    raise RuntimeError(f"{path} is empty: delete it, or set SECRET_KEY")
 
 
 @lru_cache

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from app.config import Settings
+from app.errors import is_connection_error
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Set on the request when a read-only request met a dropped connection: RetryReadMiddleware
+# runs it once more (the pool has been invalidated, so the retry gets a fresh connection).
+RETRY_READ = "db_retry_read"
 
 
 def make_engine(settings: Settings, url: str) -> AsyncEngine:
@@ -17,7 +24,10 @@ def make_engine(settings: Settings, url: str) -> AsyncEngine:
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout_s,
-        pool_pre_ping=True,  # a connection killed by a restart is replaced, not handed out
+        # No pre-ping: it cost a round trip on every request. A connection killed by a restart
+        # fails its first statement instead; SQLAlchemy then invalidates the whole pool, a read
+        # is retried once (RetryReadMiddleware) and a write answers 503.
+        pool_pre_ping=False,
         pool_recycle=1800,
         connect_args={
             "timeout": 5,
@@ -34,16 +44,39 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
+def read_only(endpoint: F) -> F:
+    """Mark a GET route that never writes: its session runs in autocommit (no ``BEGIN`` /
+    ``COMMIT`` round trips; each statement reads its own consistent snapshot), and a dropped
+    connection is retried once instead of answering 503. Put it under ``@router.get``."""
+    endpoint.__read_only__ = True  # type: ignore[attr-defined]
+    return endpoint
+
+
+def is_read_only(request: Request) -> bool:
+    endpoint = request.scope.get("endpoint")
+    return request.method in ("GET", "HEAD") and getattr(endpoint, "__read_only__", False)
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """One transaction per request: committed when the handler returns, rolled back on error."""
-    maker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
-    async with maker() as session:
+    """One transaction per request: committed when the handler returns, rolled back on error.
+    Read-only routes (``@read_only``) run without one."""
+    state = request.app.state
+    read = is_read_only(request)
+    async with state.sessionmaker(bind=state.read_engine) if read else state.sessionmaker() as session:
         try:
             yield session
-            await session.commit()
-        except BaseException:
+            if not read:
+                await session.commit()
+        except BaseException as exc:
+            if read and is_connection_error(exc):
+                setattr(request.state, RETRY_READ, True)
             await session.rollback()
             raise
+
+
+def make_read_engine(engine: AsyncEngine) -> AsyncEngine:
+    """The same pool in autocommit: no BEGIN/COMMIT around a read."""
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
 # scope="function": the commit happens before the response is sent, so a 2xx means it is saved.

@@ -3,37 +3,48 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from asgi_correlation_id import CorrelationIdMiddleware
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
 from app import __version__, embedded
-from app.agents.llm import build_chat_model, make_http_client, model_label
+from app.agents.llm import build_chat_model, build_provider, make_http_client, model_label
 from app.agents.router import router as agents_router
 from app.auth.router import router as auth_router
+from app.calendar.router import router as calendar_router
 from app.companies.router import router as companies_router
 from app.config import Settings, get_settings
 from app.cv_versions.router import router as cv_versions_router
-from app.db import make_engine, make_sessionmaker
-from app.errors import ServiceUnavailable, install_error_handlers
+from app.db import make_engine, make_read_engine, make_sessionmaker
+from app.docs import install_docs
+from app.errors import ServiceUnavailable, check_body_media_type, install_error_handlers
 from app.interviews.router import router as interviews_router
+from app.kit.query import reject_unknown_query_params
 from app.kit.responses import problems
 from app.logging import configure_logging
-from app.middleware import AccessLogMiddleware, BodySizeLimitMiddleware
+from app.mcp import http as mcp_http
+from app.middleware import AccessLogMiddleware, BodySizeLimitMiddleware, RetryReadMiddleware
+from app.mock_interviews.router import router as mock_interviews_router
 from app.practice.router import router as practice_router
 from app.questions.router import router as questions_router
+from app.review.router import attempts_router, grade_router
+from app.review.router import router as review_router
 from app.roles.router import router as roles_router
+from app.security_headers import SecurityHeadersMiddleware
 from app.skill_gaps.router import router as skill_gaps_router
 from app.skills.router import router as skills_router
 from app.stats.router import router as stats_router
+from app.transfer.router import MAX_IMPORT_BYTES
+from app.transfer.router import router as transfer_router
 from app.user_skills.router import router as user_skills_router
 
 DESCRIPTION = """
@@ -60,7 +71,11 @@ TAGS = [
     {"name": "skill gaps", "description": "Gaps revealed by interviews and questions."},
     {"name": "user skills", "description": "Your own level in each skill."},
     {"name": "stats", "description": "Your statistics."},
+    {"name": "review", "description": "Spaced repetition (FSRS): what to practise next, fed by every rating."},
+    {"name": "mock interviews", "description": "Mock interviews: planned questions, graded answers, follow-ups, a report."},
+    {"name": "calendar", "description": "A secret iCalendar feed of your interviews for your calendar app."},
     {"name": "agents", "description": "AI interview coaching: six specialists, streamed over SSE."},
+    {"name": "export and import", "description": "Everything you own as one JSON document, and back."},
     {"name": "operations", "description": "Health, readiness and the service overview."},
 ]
 
@@ -72,6 +87,7 @@ ROUTERS = [
     companies_router,
     roles_router,
     skills_router,
+    transfer_router,  # before interviews and questions: /export.csv is not an /{id}
     interviews_router,
     questions_router,
     cv_versions_router,
@@ -79,6 +95,11 @@ ROUTERS = [
     skill_gaps_router,
     user_skills_router,
     stats_router,
+    review_router,
+    mock_interviews_router,
+    calendar_router,
+    attempts_router,
+    grade_router,
     agents_router,
 ]
 
@@ -95,13 +116,29 @@ def _database_url(settings: Settings) -> str:
     if settings.database_url:
         return settings.database_url
     server = embedded.start(settings.data_dir)
-    return embedded.ensure_database(server)
+    url = embedded.ensure_database(server)
+    embedded.adopt(server, url)  # this process started it: the lifespan keeps it running
+    return url
+
+
+async def _fail_interrupted_turns(app: FastAPI) -> None:
+    """Answers a crashed worker left "streaming" are marked failed (older ones only: other
+    workers may be streaming right now)."""
+    from app.agents.service import fail_stale_turns
+
+    try:
+        async with app.state.sessionmaker() as session:
+            await fail_stale_turns(session)
+            await session.commit()
+    except Exception as exc:  # e.g. migrations not applied yet: the app still starts
+        logging.getLogger("app.main").warning("could not sweep interrupted turns (%s)", type(exc).__name__)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level, json=settings.log_json)
-    engine = make_engine(settings, _database_url(settings))
+    database_url = _database_url(settings)
+    engine = make_engine(settings, database_url)
 
     llm_http = make_http_client(settings)
     redis = _redis_client(settings)
@@ -109,9 +146,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.loop = asyncio.get_running_loop()  # for diagnostics and leak tests
+        await _fail_interrupted_turns(app)
+        # The embedded server this process started (here or in `interview-api serve`) is
+        # restarted when it dies; the pool then drops its connections to the dead one.
+        pg = embedded.owned(database_url)
+        watchdog = asyncio.create_task(embedded.supervise(pg, engine.dispose)) if pg else None
         try:
-            yield
+            async with app.state.mcp_sessions.run():  # the task group that serves /mcp
+                yield
         finally:
+            if watchdog is not None:
+                watchdog.cancel()
             await llm_http.aclose()
             if redis is not None:
                 await redis.aclose()
@@ -124,18 +169,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_tags=TAGS,
         lifespan=lifespan,
         swagger_ui_parameters={"persistAuthorization": True},
+        dependencies=[Depends(check_body_media_type)],  # 415 before auth or lookups run
+        docs_url=None,  # served by install_docs: from the installed package, not a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.read_engine = make_read_engine(engine)
     app.state.secret_key = settings.resolved_secret_key()
     app.state.llm_http = llm_http
     app.state.redis = redis
     app.state.chat_model = build_chat_model(settings, llm_http)
     app.state.model_name = model_label(settings)
+    app.state.provider = build_provider(settings, app.state.chat_model)
 
     install_error_handlers(app)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RetryReadMiddleware)  # innermost: sees the 503 a dead connection caused
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        larger={"/api/import": MAX_IMPORT_BYTES},  # an account export outgrows ordinary bodies
+    )
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
@@ -146,12 +201,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(AccessLogMiddleware)
     app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID")
+    app.add_middleware(SecurityHeadersMiddleware)
 
     _operations(app)
+    install_docs(app)
     _problem_openapi(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in ROUTERS:
-        app.include_router(router)
+        # Unknown query parameters are a 422 on every /api route (CONTRACT §3).
+        app.include_router(router, dependencies=[Depends(reject_unknown_query_params)])
+    mcp_http.install(app)  # /mcp: the MCP server, same credentials as /api
     return app
 
 
@@ -212,6 +271,13 @@ def _operations(app: FastAPI) -> None:
         """A page to sign in, ask the coaches and watch the answers stream."""
         return FileResponse(STATIC_DIR / "playground.html", headers={"Cache-Control": "no-cache"})
 
+    @app.get("/app", tags=["operations"], summary="The web app", include_in_schema=False)
+    @app.get("/app/{view:path}", tags=["operations"], include_in_schema=False)
+    async def web_app() -> FileResponse:
+        """Coach, Practice, Mock interview, Progress and Interviews in the browser; the page
+        routes its views itself, so every /app/... path serves the same document."""
+        return FileResponse(STATIC_DIR / "app" / "index.html", headers={"Cache-Control": "no-cache"})
+
     @app.get("/", tags=["operations"], summary="Service overview")
     async def overview(request: Request) -> dict[str, Any]:
         """What this service is and where to go next."""
@@ -221,6 +287,7 @@ def _operations(app: FastAPI) -> None:
             "version": __version__,
             "docs": "/docs",
             "playground": "/playground",
+            "app": "/app",
             "redoc": "/redoc",
             "openapi": "/openapi.json",
             "health": "/health",

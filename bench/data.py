@@ -1,8 +1,10 @@
 """Bench data, bulk-loaded with COPY and reused between runs.
 
 `small`: 100 users × 100 interviews (10k). `large`: 10,000 users × 100 interviews (1M) plus one
-heavy user with 100,000 interviews. Every user also has companies, roles, questions, a round per
-interview and a question asked per interview. All users share the bench password.
+heavy user with 100,000 interviews. Every user also has companies, roles, skills, questions, and
+per interview a round, a question asked, a skill tested and its status timeline. Both also hold the
+*shaped* user the per-endpoint figures use: 60 interviews of 2 rounds, 3 questions and 2 skills
+each (the issue's reference user). All users share the bench password.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from app import migrate
 from app.auth.security import hash_password
 from bench.common import PASSWORD, database
 
-VERSION = 3
+VERSION = 4
 STATUSES = ["scheduled", "completed", "completed", "completed", "cancelled", "rescheduled", "no_show"]
 TYPES = ["actual", "actual", "actual", "mock", "practice"]
 OUTCOMES = [None, "advanced", "offer", "rejected", "rejected", "withdrawn", "ghosted", "pending"]
@@ -50,6 +52,8 @@ WORDS = [
 ]
 
 HEAVY_EMAIL = "heavy@bench.example.com"
+SHAPED_EMAIL = "shaped@bench.example.com"
+SHAPED = {"interviews": 60, "rounds": 2, "questions": 3, "skills": 2}
 
 
 def email(i: int) -> str:
@@ -68,10 +72,11 @@ async def _load(url: str, users: int, per_user: int, heavy: int) -> dict[str, in
     conn = await asyncpg.connect(**_dsn(url))
     counts: dict[str, int] = {}
     try:
-        pw = hash_password(PASSWORD)
+        pw = await hash_password(PASSWORD)
         now = datetime.now(UTC)
         user_rows = [(i, email(i), pw, True, now, now) for i in range(1, users + 1)]
         user_rows.append((users + 1, HEAVY_EMAIL, pw, True, now, now))
+        user_rows.append((users + 2, SHAPED_EMAIL, pw, True, now, now))
         await conn.copy_records_to_table(
             "users",
             records=user_rows,
@@ -79,12 +84,19 @@ async def _load(url: str, users: int, per_user: int, heavy: int) -> dict[str, in
         )
         counts["users"] = len(user_rows)
 
-        companies, roles, questions = [], [], []
-        interviews, rounds, asked = [], [], []
-        cid = rid = qid = iid = 0
+        companies, roles, questions, skills = [], [], [], []
+        interviews, rounds, asked, tested, history = [], [], [], [], []
+        cid = rid = qid = iid = sid = link = 0
 
-        def owner_data(uid: int, n_interviews: int, n_companies: int, n_questions: int) -> None:
-            nonlocal cid, rid, qid, iid
+        def owner_data(
+            uid: int,
+            n_interviews: int,
+            n_companies: int,
+            n_questions: int,
+            per: tuple[int, int, int] = (1, 1, 1),  # rounds, questions, skills per interview
+        ) -> None:
+            nonlocal cid, rid, qid, iid, sid, link
+            n_rounds, n_asked, n_tested = per
             my_companies = []
             for k in range(n_companies):
                 cid += 1
@@ -115,6 +127,11 @@ async def _load(url: str, users: int, per_user: int, heavy: int) -> dict[str, in
                     )
                 )
                 my_questions.append(qid)
+            my_skills = []
+            for k in range(10):
+                sid += 1
+                skills.append((sid, uid, f"Skill {k}", "technical", now, now))
+                my_skills.append(sid)
             for _ in range(n_interviews):
                 iid += 1
                 role_id, company_id = (
@@ -122,6 +139,8 @@ async def _load(url: str, users: int, per_user: int, heavy: int) -> dict[str, in
                 )
                 when = now - timedelta(days=rnd.randint(-30, 700), minutes=rnd.randint(0, 1440))
                 created = when - timedelta(days=rnd.randint(1, 30))
+                status = rnd.choice(STATUSES)
+                outcome = rnd.choice(OUTCOMES)
                 interviews.append(
                     (
                         iid,
@@ -131,21 +150,34 @@ async def _load(url: str, users: int, per_user: int, heavy: int) -> dict[str, in
                         when,
                         rnd.choice(LEVELS),
                         rnd.choice(TYPES),
-                        rnd.choice(STATUSES),
-                        rnd.choice(OUTCOMES),
+                        status,
+                        outcome,
                         rnd.random() < 0.5,
                         rnd.randint(1, 10),
                         created,
                         created,
                     )
                 )
-                rounds.append((iid, uid, iid, 1, "technical", now, now))
-                asked.append((iid, uid, iid, rnd.choice(my_questions), rnd.randint(1, 10), now, now))
+                history.append((iid, uid, iid, status, outcome, created))
+                for n in range(1, n_rounds + 1):
+                    rounds.append((len(rounds) + 1, uid, iid, n, "technical", now, now))
+                for q in rnd.sample(my_questions, n_asked):
+                    link += 1
+                    asked.append((link, uid, iid, q, rnd.randint(1, 10), now, now))
+                for k in rnd.sample(my_skills, n_tested):
+                    tested.append((len(tested) + 1, uid, iid, k, rnd.randint(1, 10), now, now))
 
         for uid in range(1, users + 1):
             owner_data(uid, per_user, 10, 20)
         if heavy:
             owner_data(users + 1, heavy, 200, 1000)
+        owner_data(
+            users + 2,
+            SHAPED["interviews"],
+            10,
+            40,
+            (SHAPED["rounds"], SHAPED["questions"], SHAPED["skills"]),
+        )
 
         await conn.copy_records_to_table(
             "companies",
@@ -164,6 +196,11 @@ async def _load(url: str, users: int, per_user: int, heavy: int) -> dict[str, in
                 "created_at",
                 "updated_at",
             ],
+        )
+        await conn.copy_records_to_table(
+            "skills",
+            records=skills,
+            columns=["id", "owner_id", "skill_name", "skill_category", "created_at", "updated_at"],
         )
         await conn.copy_records_to_table(
             "questions",
@@ -224,8 +261,29 @@ async def _load(url: str, users: int, per_user: int, heavy: int) -> dict[str, in
                 "updated_at",
             ],
         )
+        await conn.copy_records_to_table(
+            "interview_skills",
+            records=tested,
+            columns=[
+                "id",
+                "owner_id",
+                "interview_id",
+                "skill_id",
+                "performance_rating",
+                "created_at",
+                "updated_at",
+            ],
+        )
+        await conn.copy_records_to_table(
+            "interview_status_history",
+            records=history,
+            columns=["id", "owner_id", "interview_id", "interview_status", "outcome", "changed_at"],
+        )
         for table in [
             "users",
+            "skills",
+            "interview_skills",
+            "interview_status_history",
             "companies",
             "roles",
             "questions",
@@ -246,6 +304,7 @@ async def _load(url: str, users: int, per_user: int, heavy: int) -> dict[str, in
             interviews=len(interviews),
             rounds=len(rounds),
             interview_questions=len(asked),
+            interview_skills=len(tested),
         )
         return counts
     finally:

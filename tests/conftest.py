@@ -99,8 +99,23 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Set
 @pytest.fixture(scope="session")
 async def app(settings: Settings) -> AsyncIterator[Any]:
     application = create_app(settings)
-    async with application.router.lifespan_context(application):
-        yield application
+    # The lifespan is entered and left in one task of its own: it holds task groups (the MCP
+    # session manager's) that must exit in the task that entered them, and pytest finalises
+    # async fixtures in another task.
+    started, stop = asyncio.Event(), asyncio.Event()
+
+    async def _run() -> None:
+        async with application.router.lifespan_context(application):
+            started.set()
+            await stop.wait()
+
+    task = asyncio.create_task(_run())
+    await asyncio.wait([task, asyncio.create_task(started.wait())], return_when=asyncio.FIRST_COMPLETED)
+    if task.done():
+        task.result()  # the lifespan failed to start: raise its error here
+    yield application
+    stop.set()
+    await task
 
 
 _TABLES = ", ".join(f'"{t.name}"' for t in reversed(Base.metadata.sorted_tables))

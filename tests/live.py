@@ -11,6 +11,7 @@ import uvicorn
 
 from app.config import Settings
 from app.main import create_app
+from app.server import HeaderLimitedHttpToolsProtocol
 from tests.agents.fake_openai import FakeOpenAI, _free_port, _wait_for_port
 
 
@@ -35,7 +36,12 @@ class LiveServer:
         self.port = _free_port()
         self.app = create_app(settings)
         config = uvicorn.Config(
-            self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
+            self.app,
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            lifespan="on",
+            http=HeaderLimitedHttpToolsProtocol,  # as `interview-api serve` runs it
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import signal
 import subprocess
 import sys
 
@@ -62,3 +64,51 @@ def test_commands_migrate_a_fresh_database(pg_server: object) -> None:
     r = _cli(url, "seed-demo", "--email", "fresh@example.com", "--interviews", "10")
     assert r.returncode == 0, r.stderr
     assert "10 interviews" in r.stderr
+
+
+def test_help_is_clean() -> None:
+    """Flags take no value, so help shows none: no "--help <bool>" (typer 0.29's rich panels)."""
+    for command in ([], ["serve"], ["migrate"], ["create-user"], ["seed-demo"]):
+        r = subprocess.run(
+            [sys.executable, "-m", "app.cli", *command, "--help"],
+            env={**os.environ, "COLUMNS": "120"},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert r.returncode == 0, r.stderr
+        assert "<bool>" not in r.stdout, r.stdout
+        assert re.search(r"^  --help +Show this message and exit\.$", r.stdout, re.M), r.stdout
+    serve_help = subprocess.run(
+        [sys.executable, "-m", "app.cli", "serve", "--help"], capture_output=True, text=True, timeout=60
+    ).stdout
+    assert re.search(r"^  --no-migrate +Skip migrations\.$", serve_help, re.M), serve_help
+    assert re.search(r"^  --port <int> +Port \(PORT\)\.$", serve_help, re.M), serve_help
+
+
+def test_serve_banner_lists_docs_and_playground(database_url: str) -> None:
+    from tests.agents.fake_openai import _free_port
+
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "COLUMNS": "200", "LLM_PROVIDER": "offline"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
+    banner: list[str] = []
+    try:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            banner.append(line)
+            if "Token:" in line:
+                break
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    text = "".join(banner)
+    base = f"http://127.0.0.1:{port}"
+    for line in (f"Swagger:    {base}/docs", f"ReDoc:      {base}/redoc", f"Playground: {base}/playground"):
+        assert line in text, text

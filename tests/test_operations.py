@@ -1,8 +1,14 @@
 from __future__ import annotations
 
+import json
+import re
+import subprocess
+from pathlib import Path
+
 import httpx
 
 from tests.conftest import assert_problem
+from tests.live import LiveServer
 
 
 async def test_health_ready_overview(client: httpx.AsyncClient) -> None:
@@ -65,3 +71,63 @@ async def test_cors_preflight_allows_angular_dev_server(client: httpx.AsyncClien
         headers={"Origin": "http://evil.example", "Access-Control-Request-Method": "GET"},
     )
     assert "access-control-allow-origin" not in r.headers
+
+
+HTML_PAGES = ["/docs", "/redoc", "/playground", "/docs/oauth2-redirect"]
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", re.I)
+
+
+async def test_docs_are_served_by_the_app_not_a_cdn(client: httpx.AsyncClient) -> None:
+    for page in ("/docs", "/redoc"):
+        html = (await client.get(page)).text
+        urls = re.findall(r'(?:src|href|spec-url)="([^"]+)"', html)
+        assert urls and all(u.startswith("/") for u in urls), urls  # nothing from another host
+        for url in urls:
+            assert (await client.get(url)).status_code == 200, url
+    docs = (await client.get("/docs")).text
+    assert "/docs-assets/swagger-ui-bundle.js" in docs
+    config = json.loads(
+        re.search(r'id="swagger-config" type="application/json">(.*?)</script>', docs).group(1)
+    )  # type: ignore[union-attr]
+    assert config["url"] == "/openapi.json" and config["persistAuthorization"] is True
+    assert config["oauth2RedirectPath"] == "/docs/oauth2-redirect"
+    redoc_js = (await client.get("/docs-assets/redoc.standalone.js")).text
+    assert "Redoc" in redoc_js and "cdn.redoc.ly" not in redoc_js
+
+
+async def test_swagger_oauth2_redirect_page(client: httpx.AsyncClient) -> None:
+    page = await client.get("/docs/oauth2-redirect")
+    assert page.status_code == 200 and '<script src="/docs/oauth2-redirect.js">' in page.text
+    script = await client.get("/docs/oauth2-redirect.js")
+    assert script.headers["content-type"].startswith("text/javascript")
+    assert "swaggerUIRedirectOauth2" in script.text
+
+
+async def test_security_headers_on_every_response(client: httpx.AsyncClient) -> None:
+    for path in [*HTML_PAGES, "/openapi.json", "/health", "/static/playground.js", "/api/nowhere"]:
+        r = await client.get(path)
+        assert r.headers["x-content-type-options"] == "nosniff", path
+        assert r.headers["referrer-policy"] == "no-referrer", path
+        assert r.headers["x-frame-options"] == "DENY", path
+    for path in HTML_PAGES:
+        r = await client.get(path)
+        csp = dict(d.strip().split(" ", 1) for d in r.headers["content-security-policy"].split(";"))
+        assert csp["script-src"] == "'self'", path  # no 'unsafe-inline', no other host
+        assert csp["frame-ancestors"] == "'none'" and csp["object-src"] == "'none'", path
+        assert csp["base-uri"] == "'none'" and csp["default-src"] == "'self'", path
+        # ... and the pages keep no inline script that the policy would block.
+        assert not INLINE_SCRIPT.search(r.text), (path, INLINE_SCRIPT.findall(r.text))
+    assert "content-security-policy" not in (await client.get("/openapi.json")).headers
+
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_readme_curl_examples_work(offline_live: LiveServer) -> None:
+    """The README's quick start, API-key and streaming examples, run as written (host swapped)."""
+    blocks = [b for b in re.findall(r"```bash\n(.*?)```", README.read_text(), re.S) if "curl " in b]
+    script = "set -euo pipefail\n" + "\necho\n".join(blocks).replace("localhost:8000", offline_live.url)
+    r = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.count('"email":"you@example.com"') >= 3, r.stdout  # registered, me by token, by key
+    assert "event: complete" in r.stdout, r.stdout

@@ -1,12 +1,23 @@
-"""The candidate's context, rendered into the system prompt (and read back by the offline coach)."""
+"""What every provider receives for one turn: the question, the routed specialist, the history,
+and the candidate's context, as structured data.
+
+An LLM provider reads it as chat messages (:func:`build_messages`); the offline coach reads the
+same messages' structured payload, so no provider parses a prompt back into data.
+"""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+
+from app.agents.specialists import SPECIALISTS, AgentId
 
 CONTEXT_HEADER = "## Candidate context"
 RELATED_HEADER = "## Related questions from the candidate's bank"
+# The key under which the structured request rides along in the system message.
+PAYLOAD_KEY = "coaching_request"
 
 
 @dataclass
@@ -41,6 +52,7 @@ class CoachingContext:
     )
 
     def render(self) -> str:
+        """The context as prompt text, for language models."""
         lines = []
         for attr, label in self._FIELDS:
             value = getattr(self, attr)
@@ -64,27 +76,67 @@ class CoachingContext:
         return "\n\n".join(out)
 
     @classmethod
-    def parse(cls, text: str) -> CoachingContext:
-        ctx = cls()
-        labels = {label: attr for attr, label in cls._FIELDS}
-        section = ""
-        for line in text.splitlines():
-            if line.startswith("## "):
-                section = line.strip()
-                continue
-            if not line.startswith("- "):
-                continue
-            body = line[2:]
-            if section == CONTEXT_HEADER:
-                label, _, value = body.partition(": ")
-                if label in labels:
-                    setattr(ctx, labels[label], value)
-                elif label.startswith("Past answer ratings"):
-                    ctx.past_ratings = [int(x) for x in re.findall(r"\d+", value)]
-            elif section == RELATED_HEADER:
-                m = re.match(r"(.*) \(([a-z_]+)(?:, answered ([\d.]+)/10 on average)?\)$", body)
-                if m:
-                    ctx.related.append(
-                        RelatedQuestion(m.group(1), m.group(2), float(m.group(3)) if m.group(3) else None)
-                    )
-        return ctx
+    def from_dict(cls, data: dict[str, Any]) -> CoachingContext:
+        values = dict(data)
+        values["related"] = [RelatedQuestion(**r) for r in values.get("related", [])]
+        return cls(**values)
+
+
+@dataclass
+class CoachingRequest:
+    """One turn as every provider sees it."""
+
+    agent: AgentId
+    question: str
+    context: CoachingContext = field(default_factory=CoachingContext)
+    history: list[tuple[str, str]] = field(default_factory=list)  # (user|assistant, content)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "agent": self.agent.value,
+            "question": self.question,
+            "context": asdict(self.context),
+            "history": [list(h) for h in self.history],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CoachingRequest:
+        return cls(
+            agent=AgentId(data["agent"]),
+            question=data["question"],
+            context=CoachingContext.from_dict(data.get("context", {})),
+            history=[(str(r), str(c)) for r, c in data.get("history", [])],
+        )
+
+    @property
+    def previous_question(self) -> str | None:
+        return next((c for r, c in reversed(self.history) if r == "user"), None)
+
+    @property
+    def previous_answer(self) -> str | None:
+        return next((c for r, c in reversed(self.history) if r == "assistant"), None)
+
+
+def build_messages(request: CoachingRequest) -> list[BaseMessage]:
+    """The chat messages for one turn. The specialist's instructions and the rendered context
+    make the system prompt; the structured request rides along in ``additional_kwargs``
+    (OpenAI-compatible clients do not send it) for providers that read data, not prose."""
+    system = SPECIALISTS[request.agent].instructions
+    rendered = request.context.render()
+    if rendered:
+        system += "\n\n" + rendered
+    messages: list[BaseMessage] = [
+        SystemMessage(content=system, additional_kwargs={PAYLOAD_KEY: request.to_dict()})
+    ]
+    for role, content in request.history:
+        messages.append(HumanMessage(content=content) if role == "user" else AIMessage(content=content))
+    messages.append(HumanMessage(content=request.question))
+    return messages
+
+
+def request_from_messages(messages: list[BaseMessage]) -> CoachingRequest | None:
+    for m in messages:
+        payload = m.additional_kwargs.get(PAYLOAD_KEY) if isinstance(m, SystemMessage) else None
+        if payload:
+            return CoachingRequest.from_dict(payload)
+    return None

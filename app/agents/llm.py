@@ -1,11 +1,12 @@
-"""The chat model, built in one place from settings: OpenAI-compatible or offline."""
+"""The provider, built in one place from settings: OpenAI-compatible or offline."""
 
 from __future__ import annotations
 
 import httpx
 from langchain_core.language_models import BaseChatModel
 
-from app.agents.offline import OFFLINE_MODEL_NAME, OfflineChatModel
+from app.agents.providers.base import Provider
+from app.agents.providers.offline import OFFLINE_MODEL_NAME, OfflineChatModel, OfflineProvider
 from app.config import LLMProvider, Settings
 
 
@@ -32,6 +33,7 @@ def build_chat_model(settings: Settings, http_client: httpx.AsyncClient | None) 
         max_retries=settings.llm_max_retries,
         temperature=settings.llm_temperature,
         # `streaming` left unset: astream() streams, invoke() (routing, follow-ups) is one plain request.
+        # Usage is requested when streaming, so `complete.usage` is filled whenever the server reports it.
         stream_usage=True,
         http_async_client=http_client,
     )
@@ -41,3 +43,18 @@ def model_label(settings: Settings) -> str:
     if settings.effective_llm_provider is LLMProvider.offline:
         return OFFLINE_MODEL_NAME
     return settings.llm_model
+
+
+def build_provider(settings: Settings, model: BaseChatModel) -> Provider:
+    """The provider for a chat model built by :func:`build_chat_model`."""
+    if settings.effective_llm_provider is LLMProvider.offline:
+        return OfflineProvider(model)
+    from app.agents.providers.openai import OpenAIProvider
+
+    return OpenAIProvider(
+        model,
+        model_label(settings),
+        base_url=settings.openai_base_url,
+        method=settings.llm_structured_method,
+        timeout_s=settings.llm_timeout_s,
+    )

@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import aclosing
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Request, status
-from sqlalchemy import delete, select
-from sqlalchemy.orm import selectinload
+from fastapi import APIRouter, Body, Query, Request, Response, status
+from fastapi.responses import JSONResponse
 from sse_starlette import EventSourceResponse, ServerSentEvent
+from starlette.types import Receive, Scope, Send
 
-from app.agents import schemas, service, stream
+from app.agents import runner, schemas, service
 from app.agents.specialists import SPECIALISTS, AgentId
-from app.auth.dependencies import CurrentUser
+from app.auth.dependencies import CurrentPrincipal, CurrentUser
 from app.config import LLMProvider, Settings
 from app.db import SessionDep
-from app.errors import AppError, Unauthorized, UpstreamError, UpstreamTimeout
-from app.kit.crud import get_owned
+from app.errors import AppError, Unauthorized, problem_response
 from app.kit.pagination import PageQuery, paginate
 from app.kit.responses import problems
 from app.kit.schemas import IdPath, Name, Page
-from app.models import Conversation, Message, User
+from app.models import User
 from app.models.enums import SeniorityLevel
 
 router = APIRouter(prefix="/api/agents", tags=["agents"])
@@ -83,34 +83,38 @@ STREAM_DOC: dict[int | str, dict[str, Any]] = {
 
 async def _prepare(
     request: Request, session: Any, user: User, req: schemas.AnswerRequest
-) -> stream.TurnInput:
-    """Everything that can fail as a plain HTTP error happens here, before the stream starts."""
+) -> runner.TurnInput:
+    """Everything that can fail as a plain HTTP error happens here, before the stream starts.
+    The session dependency commits the question before the response starts (scope="function"),
+    so the runner's own sessions find the turn."""
     settings: Settings = request.app.state.settings
     service.check_limits(settings, req)
     await service.hit_rate_limit(session, settings, user.id, request.app.state.redis)
     ctx = await service.load_context(session, user, req)
     turn = await service.start_turn(session, user, req, settings.agent_max_history_messages)
-    await session.commit()  # the question is saved before the first token
-    return stream.TurnInput(
+    return runner.TurnInput(
         req.question, req.agent, req.include_follow_ups, ctx, turn, user.id, req.question_id
     )
 
 
-def _events(request: Request, inp: stream.TurnInput) -> AsyncIterator[stream.Event]:
+def _events(request: Request, inp: runner.TurnInput) -> AsyncGenerator[runner.Event]:
     state = request.app.state
-    return stream.run_turn(inp, state.chat_model, state.model_name, state.settings, state.sessionmaker)
+    return runner.run_turn(inp, state.provider, state.sessionmaker)
 
 
-async def _sse(events: AsyncIterator[stream.Event]) -> AsyncIterator[ServerSentEvent]:
+async def _sse(events: AsyncGenerator[runner.Event]) -> AsyncIterator[ServerSentEvent]:
     n = 0
-    async for event in events:
-        n += 1
-        yield ServerSentEvent(
-            data=json.dumps(event.payload(), ensure_ascii=False), event=event.type, id=str(n)
-        )
+    # aclosing: when the client leaves, the turn is closed at once (cancelling the upstream
+    # call and recording the turn as cancelled), not whenever the garbage collector gets to it.
+    async with aclosing(events) as turn:
+        async for event in turn:
+            n += 1
+            yield ServerSentEvent(
+                data=json.dumps(event.payload(), ensure_ascii=False), event=event.type, id=str(n)
+            )
 
 
-def _response(request: Request, inp: stream.TurnInput) -> EventSourceResponse:
+def _response(request: Request, inp: runner.TurnInput) -> EventSourceResponse:
     return EventSourceResponse(
         _sse(_events(request, inp)), ping=request.app.state.settings.sse_ping_s, headers=SSE_HEADERS
     )
@@ -154,14 +158,13 @@ async def answer_stream_get(
     company: Annotated[Name | None, Query()] = None,
     role: Annotated[Name | None, Query()] = None,
     seniority: SeniorityLevel | None = None,
-) -> EventSourceResponse:
+) -> Response:
     """The same stream for the browser's `EventSource`, which can send no body and no headers.
     Authenticate with a short-lived, single-use `ticket` from `POST /api/agents/tickets` — never
     put a long-lived token in a URL."""
     user = await service.redeem_ticket(session, ticket)
     if user is None:
         raise Unauthorized("The ticket is invalid, expired or already used; get a new one.")
-    await session.commit()  # the ticket is spent even if what follows fails
     context = (
         schemas.RequestContext(company=company, role=role, seniority=seniority)
         if company or role or seniority
@@ -176,7 +179,25 @@ async def answer_stream_get(
         question_id=question_id,
         include_follow_ups=include_follow_ups,
     )
-    return _response(request, await _prepare(request, session, user, req))
+    try:
+        # The ticket is spent even if what follows fails: a refusal rolls back to this savepoint
+        # and answers a problem, so the session dependency still commits the redemption.
+        async with session.begin_nested():
+            inp = await _prepare(request, session, user, req)
+    except AppError as exc:
+        return _problem(request, exc)
+    return _response(request, inp)
+
+
+def _problem(request: Request, exc: AppError) -> JSONResponse:
+    return problem_response(
+        exc.status,
+        exc.detail,
+        title=exc.title,
+        instance=request.url.path,
+        headers=exc.headers,
+        extra=exc.extra,
+    )
 
 
 @router.post(
@@ -186,10 +207,13 @@ async def answer_stream_get(
     summary="Get an EventSource ticket",
     responses=problems(401),
 )
-async def create_ticket(request: Request, session: SessionDep, user: CurrentUser) -> schemas.TicketRead:
-    """A single-use credential, valid for about a minute, for `GET /api/agents/answer-stream`."""
+async def create_ticket(
+    request: Request, session: SessionDep, principal: CurrentPrincipal
+) -> schemas.TicketRead:
+    """A single-use credential, valid for about a minute, for `GET /api/agents/answer-stream`.
+    It dies early with the credential that asked for it (API key revoked, logout)."""
     ticket, expires_at = await service.issue_ticket(
-        session, user, request.app.state.settings.agent_ticket_ttl_s
+        session, principal.user, request.app.state.settings.agent_ticket_ttl_s, principal.api_key_id
     )
     return schemas.TicketRead(ticket=ticket, expires_at=expires_at)
 
@@ -205,37 +229,57 @@ async def answer(
     req: Annotated[schemas.AnswerRequest, Body(openapi_examples=EXAMPLES)],
     session: SessionDep,
     user: CurrentUser,
-) -> schemas.AnswerResponse:
+) -> Response:
     """The same work as the stream, returned at once. Provider failures answer 502, timeouts 504
     (the turn is stored as failed)."""
-    inp = await _prepare(request, session, user, req)
-    async for event in _events(request, inp):
-        if event.type == "error":
-            exc: AppError = (UpstreamTimeout if event.data["code"] == "timeout" else UpstreamError)(
-                event.data["message"]
-            )
-            exc.extra = {
-                "code": event.data["code"],
-                "retryable": event.data["retryable"],
-                "conversation_id": inp.turn.conversation_id,
-                "message_id": inp.turn.message_id,
-            }
-            raise exc
-        if event.type == "complete":
-            d = event.data
-            return schemas.AnswerResponse(
-                answer=d["answer"],
-                agent=d["agent"],
-                agent_name=d["agent_name"],
-                routing=schemas.RoutingInfo(**d["routing"]),
-                follow_ups=d["follow_ups"],
-                conversation_id=d["conversation_id"],
-                message_id=d["message_id"],
-                model=d["model"],
-                duration_ms=d["duration_ms"],
-                usage=d["usage"],
-            )
-    raise UpstreamError("The answer ended without completing.")
+    return _TurnResponse(_events(request, await _prepare(request, session, user, req)), request)
+
+
+class _TurnResponse(Response):
+    """Runs the turn while the response is sent, i.e. after the session dependency has committed
+    the question (scope="function"), and answers JSON or a problem."""
+
+    def __init__(self, events: AsyncGenerator[runner.Event], request: Request) -> None:
+        super().__init__()
+        self._events = events
+        self._request = request
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = await self._result()
+        await response(scope, receive, send)
+
+    async def _result(self) -> Response:
+        async with aclosing(self._events) as events:
+            async for event in events:
+                d = event.data
+                if event.type == "error":
+                    failure_status = {"timeout": 504, "internal": 503 if d["retryable"] else 500}
+                    exc = AppError(
+                        d["message"],
+                        status=failure_status.get(d["code"], 502),
+                        extra={
+                            "code": d["code"],
+                            "retryable": d["retryable"],
+                            "conversation_id": d["conversation_id"],
+                            "message_id": d["message_id"],
+                        },
+                    )
+                    return _problem(self._request, exc)
+                if event.type == "complete":
+                    body = schemas.AnswerResponse(
+                        answer=d["answer"],
+                        agent=d["agent"],
+                        agent_name=d["agent_name"],
+                        routing=schemas.RoutingInfo(**d["routing"]),
+                        follow_ups=d["follow_ups"],
+                        conversation_id=d["conversation_id"],
+                        message_id=d["message_id"],
+                        model=d["model"],
+                        duration_ms=d["duration_ms"],
+                        usage=d["usage"],
+                    )
+                    return JSONResponse(body.model_dump(mode="json"))
+        return _problem(self._request, AppError("The answer ended without completing.", status=502))
 
 
 @router.get(
@@ -277,11 +321,7 @@ async def list_conversations(
     session: SessionDep, user: CurrentUser, page: PageQuery
 ) -> Page[schemas.ConversationSummary]:
     """Your conversations with the agents, most recent first."""
-    stmt = (
-        select(Conversation)
-        .where(Conversation.owner_id == user.id)
-        .order_by(Conversation.updated_at.desc(), Conversation.id.desc())
-    )
+    stmt = service.conversations_query(user.id)
     return await paginate(session, stmt, page, schemas.ConversationSummary.model_validate)
 
 
@@ -294,15 +334,9 @@ async def list_conversations(
 async def get_conversation(
     conversation_id: IdPath, session: SessionDep, user: CurrentUser
 ) -> schemas.ConversationRead:
-    """A conversation with every message, including failed or cancelled turns and their partial text."""
-    conv = await get_owned(
-        session,
-        Conversation,
-        conversation_id,
-        user,
-        "Conversation",
-        options=[selectinload(Conversation.messages)],
-    )
+    """A conversation with every message, including failed or cancelled turns and their partial
+    text. A turn a server crash interrupted reads as failed."""
+    conv = await service.get_conversation(session, user, conversation_id)
     return schemas.ConversationRead.model_validate(conv)
 
 
@@ -316,10 +350,7 @@ async def rename_conversation(
     conversation_id: IdPath, data: schemas.ConversationUpdate, session: SessionDep, user: CurrentUser
 ) -> schemas.ConversationSummary:
     """Change the conversation's title."""
-    conv = await get_owned(session, Conversation, conversation_id, user, "Conversation")
-    conv.title = data.title
-    await session.flush()
-    await session.refresh(conv)
+    conv = await service.rename_conversation(session, user, conversation_id, data.title)
     return schemas.ConversationSummary.model_validate(conv)
 
 
@@ -331,6 +362,4 @@ async def rename_conversation(
 )
 async def delete_conversation(conversation_id: IdPath, session: SessionDep, user: CurrentUser) -> None:
     """Delete the conversation and its messages."""
-    conv = await get_owned(session, Conversation, conversation_id, user, "Conversation")
-    await session.execute(delete(Message).where(Message.conversation_id == conv.id))
-    await session.execute(delete(Conversation).where(Conversation.id == conv.id))
+    await service.delete_conversation(session, user, conversation_id)

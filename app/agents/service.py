@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import Select, delete, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from app.agents.context import CoachingContext, RelatedQuestion
-from app.agents.offline import key_terms
 from app.agents.schemas import AnswerRequest
+from app.agents.text import key_terms
 from app.auth.security import sha256
 from app.config import Settings
 from app.errors import PayloadTooLarge, RateLimited
@@ -110,10 +110,17 @@ async def _pg_count(session: AsyncSession, bucket: str, window: datetime) -> int
     return int(count)
 
 
-async def issue_ticket(session: AsyncSession, user: User, ttl_s: int) -> tuple[str, datetime]:
+async def issue_ticket(
+    session: AsyncSession, user: User, ttl_s: int, api_key_id: int | None = None
+) -> tuple[str, datetime]:
+    """``api_key_id``: the key that asked for it (None for an access token); revoking it voids the ticket."""
     ticket = "tkt_" + secrets.token_urlsafe(24)
     expires_at = datetime.now(UTC) + timedelta(seconds=ttl_s)
-    session.add(AgentTicket(ticket_hash=sha256(ticket), owner_id=user.id, expires_at=expires_at))
+    session.add(
+        AgentTicket(
+            ticket_hash=sha256(ticket), owner_id=user.id, expires_at=expires_at, api_key_id=api_key_id
+        )
+    )
     await session.execute(delete(AgentTicket).where(AgentTicket.expires_at < func.now()))
     await session.flush()
     return ticket, expires_at
@@ -315,3 +322,82 @@ async def finish_turn(
         await session.execute(
             update(Message).where(Message.id == turn.user_message_id).values(status=MessageStatus.failed)
         )
+
+
+# A turn still "streaming" after this long was left behind by a crashed or killed worker: no
+# live stream runs this long (timeouts end them well before).
+STALE_TURN_AFTER = timedelta(minutes=10)
+_INTERRUPTED = {"code": "interrupted", "message": "The answer was interrupted (the server stopped)."}
+
+
+async def fail_stale_turns(
+    session: AsyncSession, *, conversation_id: int | None = None, older_than: timedelta = STALE_TURN_AFTER
+) -> int:
+    """Mark turns left ``streaming`` by a crash as failed (their questions too, so they do not
+    feed later history). At startup for everyone, and for one conversation when it is read."""
+    stale = select(Message.id, Message.conversation_id).where(
+        Message.status == MessageStatus.streaming,
+        Message.role == MessageRole.assistant,
+        Message.created_at < func.now() - older_than,
+    )
+    if conversation_id is not None:
+        stale = stale.where(Message.conversation_id == conversation_id)
+    rows = (await session.execute(stale)).all()
+    if not rows:
+        return 0
+    ids = [r.id for r in rows]
+    await session.execute(
+        update(Message).where(Message.id.in_(ids)).values(status=MessageStatus.failed, error=_INTERRUPTED)
+    )
+    for r in rows:
+        asked = (
+            select(func.max(Message.id))
+            .where(
+                Message.conversation_id == r.conversation_id,
+                Message.role == MessageRole.user,
+                Message.id < r.id,
+            )
+            .scalar_subquery()
+        )
+        await session.execute(update(Message).where(Message.id == asked).values(status=MessageStatus.failed))
+    log.warning("marked %d interrupted turn(s) as failed", len(ids))
+    return len(ids)
+
+
+def conversations_query(user_id: int) -> Select[Conversation]:
+    return (
+        select(Conversation)
+        .where(Conversation.owner_id == user_id)
+        .order_by(Conversation.updated_at.desc(), Conversation.id.desc())
+    )
+
+
+async def get_conversation(session: AsyncSession, user: User, conversation_id: int) -> Conversation:
+    """The user's conversation with its messages (turns interrupted by a crash shown as failed)."""
+    conv = await get_owned(session, Conversation, conversation_id, user, "Conversation")
+    if await fail_stale_turns(session, conversation_id=conv.id):
+        await session.flush()
+    return await get_owned(
+        session,
+        Conversation,
+        conversation_id,
+        user,
+        "Conversation",
+        options=[selectinload(Conversation.messages)],
+    )
+
+
+async def rename_conversation(
+    session: AsyncSession, user: User, conversation_id: int, title: str
+) -> Conversation:
+    conv = await get_owned(session, Conversation, conversation_id, user, "Conversation")
+    conv.title = title
+    await session.flush()
+    await session.refresh(conv)
+    return conv
+
+
+async def delete_conversation(session: AsyncSession, user: User, conversation_id: int) -> None:
+    conv = await get_owned(session, Conversation, conversation_id, user, "Conversation")
+    await session.execute(delete(Message).where(Message.conversation_id == conv.id))
+    await session.execute(delete(Conversation).where(Conversation.id == conv.id))

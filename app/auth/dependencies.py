@@ -1,7 +1,13 @@
-"""The CurrentUser dependency: a bearer JWT or a personal API key, else 401."""
+"""Who is calling: a bearer JWT or a personal API key, else 401.
+
+``CurrentUser`` is what most routes need; ``CurrentPrincipal`` also says which API key (if any)
+authenticated the request; ``PasswordLoginUser`` refuses API keys (403) for the routes that
+manage credentials and the account itself.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -9,7 +15,7 @@ from fastapi.security import OAuth2PasswordBearer
 
 from app.auth import security, service
 from app.db import SessionDep
-from app.errors import Unauthorized
+from app.errors import Forbidden, Unauthorized
 from app.models import User
 
 oauth2_scheme = OAuth2PasswordBearer(
@@ -19,26 +25,66 @@ oauth2_scheme = OAuth2PasswordBearer(
 )
 
 
-async def get_current_user(
+@dataclass(frozen=True)
+class Principal:
+    user: User
+    api_key_id: int | None = None  # set when a personal API key authenticated the request
+
+
+async def get_principal(
     request: Request,
     session: SessionDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
-) -> User:
+) -> Principal:
     if not token:
         raise Unauthorized("Authentication required: send 'Authorization: Bearer <token or API key>'.")
     user: User | None
+    api_key_id: int | None = None
     if token.startswith(security.API_KEY_PREFIX):
-        user = await service.user_for_api_key(session, token)
-        if user is None:
+        found = await service.user_for_api_key(session, token)
+        if found is None:
             raise Unauthorized("The API key is invalid, expired or revoked.")
+        user, api_key_id = found
     else:
-        user_id = security.decode_access_token(token, request.app.state.secret_key)
-        if user_id is None:
+        claims = security.decode_access_token(token, request.app.state.secret_key)
+        if claims is None:
             raise Unauthorized("The access token is invalid or expired.")
+        user_id, version = claims
         user = await session.get(User, user_id)
+        if user is not None and user.token_version != version:
+            raise Unauthorized("The access token was revoked (logout or password change); log in again.")
     if user is None or not user.is_active:
         raise Unauthorized("The account behind these credentials is not active.")
-    return user
+    return Principal(user, api_key_id)
 
 
+async def get_current_user(principal: Annotated[Principal, Depends(get_principal)]) -> User:
+    return principal.user
+
+
+async def get_password_login_user(principal: Annotated[Principal, Depends(get_principal)]) -> User:
+    if principal.api_key_id is not None:
+        raise Forbidden(
+            "API keys cannot manage credentials or the account: use an access token from "
+            "POST /api/auth/token (a password login). This keeps a leaked or short-lived key "
+            "from minting keys that outlive it."
+        )
+    return principal.user
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 CurrentUser = Annotated[User, Depends(get_current_user)]
+PasswordLoginUser = Annotated[User, Depends(get_password_login_user)]
+
+
+def get_password_throttle(request: Request) -> service.PasswordThrottle:
+    state = request.app.state
+    return service.PasswordThrottle.build(state.settings, state.engine, getattr(state, "redis", None))
+
+
+def client_address(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+PasswordThrottleDep = Annotated[service.PasswordThrottle, Depends(get_password_throttle)]
+ClientAddress = Annotated[str | None, Depends(client_address)]

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import anyio
 import jwt
+from anyio.lowlevel import RunVar
 from pwdlib import PasswordHash
 
 API_KEY_PREFIX = "itk_"
@@ -15,21 +18,43 @@ _hasher = PasswordHash.recommended()
 _DUMMY_HASH = _hasher.hash("timing-equaliser-not-a-password")
 
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+# Argon2 is deliberately slow CPU work (tens of ms, 64 MiB each): it runs in worker threads,
+# which argon2-cffi lets run in parallel (it releases the GIL), at most one per CPU at a time
+# per event loop, so a flood of logins queues here instead of freezing the event loop or
+# filling the shared thread pool (and memory).
+_HASH_THREADS: RunVar[anyio.CapacityLimiter] = RunVar("password_hash_threads")
 
 
-def verify_password(password: str, hashed: str | None) -> bool:
+def _hash_threads() -> anyio.CapacityLimiter:
+    try:
+        return _HASH_THREADS.get()
+    except LookupError:
+        limiter = anyio.CapacityLimiter(max(1, os.cpu_count() or 1))
+        _HASH_THREADS.set(limiter)
+        return limiter
+
+
+async def hash_password(password: str) -> str:
+    return await anyio.to_thread.run_sync(_hasher.hash, password, limiter=_hash_threads())
+
+
+def verify_password_sync(password: str, hashed: str | None) -> bool:
     # Verify against a dummy hash for unknown users so timing does not reveal who exists.
     ok = _hasher.verify(password, hashed or _DUMMY_HASH)
     return ok and hashed is not None
 
 
-def create_access_token(user_id: int, secret: str, expires_minutes: int) -> tuple[str, int]:
+async def verify_password(password: str, hashed: str | None) -> bool:
+    return await anyio.to_thread.run_sync(verify_password_sync, password, hashed, limiter=_hash_threads())
+
+
+def create_access_token(user_id: int, version: int, secret: str, expires_minutes: int) -> tuple[str, int]:
+    """A signed token for ``user_id``, valid while the user's ``token_version`` is ``version``."""
     now = datetime.now(UTC)
     expires_in = expires_minutes * 60
     claims: dict[str, Any] = {
         "sub": str(user_id),
+        "ver": version,
         "iat": now,
         "exp": now + timedelta(seconds=expires_in),
         "typ": "access",
@@ -37,16 +62,18 @@ def create_access_token(user_id: int, secret: str, expires_minutes: int) -> tupl
     return jwt.encode(claims, secret, algorithm="HS256"), expires_in
 
 
-def decode_access_token(token: str, secret: str) -> int | None:
-    """The user id from a valid, unexpired access token; None for anything else."""
+def decode_access_token(token: str, secret: str) -> tuple[int, int] | None:
+    """(user id, token version) from a valid, unexpired access token; None for anything else."""
     try:
-        claims = jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["exp", "sub", "iat"]})
+        claims = jwt.decode(
+            token, secret, algorithms=["HS256"], options={"require": ["exp", "sub", "iat", "ver"]}
+        )
     except jwt.PyJWTError:
         return None
     if claims.get("typ") != "access":
         return None
     try:
-        return int(claims["sub"])
+        return int(claims["sub"]), int(claims["ver"])
     except (TypeError, ValueError):
         return None
 

@@ -1,15 +1,22 @@
+"""Accounts, passwords, token versions, API keys, and the failed-password throttle."""
+
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth import security
-from app.auth.schemas import ApiKeyCreate, UserCreate
-from app.errors import Conflict, NotFound
-from app.models import ApiKey, User
+from app.auth.schemas import ApiKeyCreate, PasswordChange, UserCreate, contains_email
+from app.config import Settings
+from app.errors import Conflict, Forbidden, NotFound, RateLimited, Unprocessable
+from app.kit.ratelimit import FixedWindow, Hit
+from app.models import AgentTicket, ApiKey, User
 
 
 async def get_user_by_email(session: AsyncSession, email: str) -> User | None:
@@ -22,7 +29,7 @@ async def register(session: AsyncSession, data: UserCreate) -> User:
         raise Conflict("An account with this email already exists.")
     user = User(
         email=data.email.lower(),
-        hashed_password=security.hash_password(data.password),
+        hashed_password=await security.hash_password(data.password),
         full_name=data.full_name,
     )
     session.add(user)
@@ -34,16 +41,152 @@ async def register(session: AsyncSession, data: UserCreate) -> User:
     return user
 
 
-async def authenticate(session: AsyncSession, email: str, password: str) -> User | None:
+class TooManyFailures(RateLimited):
+    def __init__(self, retry_after: int, whose: str) -> None:
+        super().__init__(retry_after)
+        self.detail = f"Too many failed password attempts {whose}; try again in {retry_after} s."
+
+
+@dataclass
+class PasswordThrottle:
+    """Counts wrong passwords per account and per client address over a fixed window.
+
+    Every attempt is counted *before* the password is checked, in its own committed
+    transaction, so parallel guesses cannot all slip in before the first failure is recorded
+    and a refused request (401/403) still counts. A correct password then clears the
+    account's count and gives the client's back: successful logins are never limited.
+    """
+
+    engine: AsyncEngine
+    window: FixedWindow
+    per_account: int
+    per_client: int
+
+    @classmethod
+    def build(cls, settings: Settings, engine: AsyncEngine, redis: Any = None) -> PasswordThrottle:
+        return cls(
+            engine,
+            FixedWindow(settings.login_failure_window_s, redis),
+            settings.login_max_failures_per_account,
+            settings.login_max_failures_per_client,
+        )
+
+    async def attempt(self, email: str, client: str | None) -> list[Hit]:
+        """Count an attempt; 429 when the account or the client is over its limit."""
+        limits: list[tuple[str, int, str]] = []
+        if self.per_account:
+            bucket = "login:account:" + security.sha256(email.strip().lower())
+            limits.append((bucket, self.per_account, "for this account"))
+        if self.per_client and client:
+            limits.append(("login:client:" + client[:64], self.per_client, "from this address"))
+        async with self.engine.begin() as conn:
+            hits = [await self.window.hit(conn, bucket) for bucket, _, _ in limits]
+        for hit, (_, limit, whose) in zip(hits, limits, strict=True):
+            if hit.count > limit:
+                raise TooManyFailures(hit.retry_after, whose)
+        return hits
+
+    async def succeeded(self, session: AsyncSession, hits: list[Hit]) -> None:
+        for hit in hits:
+            if hit.bucket.startswith("login:account:"):
+                await self.window.clear(session, hit)
+            else:
+                await self.window.undo(session, hit)
+
+
+async def check_password(
+    session: AsyncSession,
+    throttle: PasswordThrottle,
+    email: str,
+    client: str | None,
+    password: str,
+    hashed: str | None,
+) -> bool:
+    """Verify a password under the throttle (429 when locked, without hashing anything)."""
+    hits = await throttle.attempt(email, client)
+    ok = await security.verify_password(password, hashed)
+    if ok:
+        await throttle.succeeded(session, hits)
+    return ok
+
+
+async def authenticate(
+    session: AsyncSession, throttle: PasswordThrottle, email: str, password: str, client: str | None
+) -> User | None:
+    # Counted before the session first touches the database, so a login (the path a flood
+    # takes) never holds two pooled connections at once.
+    hits = await throttle.attempt(email, client)
     user = await get_user_by_email(session, email)
-    if not security.verify_password(password, user.hashed_password if user else None):
+    if not await security.verify_password(password, user.hashed_password if user else None):
         return None
     if user is None or not user.is_active:
         return None
+    await throttle.succeeded(session, hits)
     return user
 
 
-async def user_for_api_key(session: AsyncSession, key: str) -> User | None:
+async def _bump_token_version(session: AsyncSession, user: User) -> int:
+    version = (
+        await session.execute(
+            update(User)
+            .where(User.id == user.id)
+            .values(token_version=User.token_version + 1)
+            .returning(User.token_version)
+            .execution_options(synchronize_session=False)
+        )
+    ).scalar_one()
+    set_committed_value(user, "token_version", version)
+    return int(version)
+
+
+async def logout(session: AsyncSession, user: User) -> None:
+    """Void every access token issued so far, and the EventSource tickets they got.
+    API keys are left alone: they are revoked one by one (or all by a password change)."""
+    await _bump_token_version(session, user)
+    await session.execute(
+        delete(AgentTicket).where(AgentTicket.owner_id == user.id, AgentTicket.api_key_id.is_(None))
+    )
+
+
+async def change_password(
+    session: AsyncSession, throttle: PasswordThrottle, user: User, data: PasswordChange, client: str | None
+) -> int:
+    """Set a new password; every access token, API key and ticket issued before stops working.
+    Returns the new token version."""
+    if contains_email(data.new_password, user.email):
+        raise Unprocessable("The new password must not contain the email address.", field="new_password")
+    if not await check_password(
+        session, throttle, user.email, client, data.current_password, user.hashed_password
+    ):
+        raise Forbidden("The current password is not correct.")
+    hashed = await security.hash_password(data.new_password)
+    await session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(hashed_password=hashed)
+        .execution_options(synchronize_session=False)
+    )
+    set_committed_value(user, "hashed_password", hashed)
+    now = datetime.now(UTC)
+    await session.execute(
+        update(ApiKey).where(ApiKey.owner_id == user.id, ApiKey.revoked_at.is_(None)).values(revoked_at=now)
+    )
+    await session.execute(delete(AgentTicket).where(AgentTicket.owner_id == user.id))
+    return await _bump_token_version(session, user)
+
+
+async def delete_account(
+    session: AsyncSession, throttle: PasswordThrottle, user: User, password: str, client: str | None
+) -> None:
+    """Delete the user and, through the foreign keys' cascades, everything they own."""
+    if not await check_password(session, throttle, user.email, client, password, user.hashed_password):
+        raise Forbidden("The password is not correct; the account was not deleted.")
+    await session.execute(delete(User).where(User.id == user.id))
+    session.expunge(user)
+
+
+async def user_for_api_key(session: AsyncSession, key: str) -> tuple[User, int] | None:
+    """The key's owner and the key's id, for a valid, unexpired, unrevoked key."""
     now = datetime.now(UTC)
     stmt = (
         select(ApiKey, User)
@@ -59,7 +202,7 @@ async def user_for_api_key(session: AsyncSession, key: str) -> User | None:
     # Note use at most once a minute, so reads stay reads.
     if api_key.last_used_at is None or now - api_key.last_used_at > timedelta(minutes=1):
         await session.execute(update(ApiKey).where(ApiKey.id == api_key.id).values(last_used_at=now))
-    return user
+    return user, api_key.id
 
 
 async def create_api_key(session: AsyncSession, user: User, data: ApiKeyCreate) -> tuple[ApiKey, str]:
@@ -84,3 +227,5 @@ async def revoke_api_key(session: AsyncSession, user: User, key_id: int) -> None
     if api_key.revoked_at is None:
         api_key.revoked_at = datetime.now(UTC)
         await session.flush()
+    # EventSource tickets the key obtained die with it.
+    await session.execute(delete(AgentTicket).where(AgentTicket.api_key_id == api_key.id))

@@ -3,9 +3,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Query
-from sqlalchemy import ColumnElement, delete, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import ColumnElement, func
 
+from app.auth.dependencies import get_current_user
 from app.companies import schemas
 from app.kit.crud import InUse, Resource, crud_router
 from app.kit.schemas import ShortText
@@ -16,15 +16,7 @@ from app.models import Company, Interview, Role
 async def company_filters(
     industry: Annotated[ShortText | None, Query(description="Exact industry (case-insensitive).")] = None,
 ) -> list[ColumnElement[bool]]:
-    return [Company.industry.ilike(industry.replace("%", r"\%"))] if industry else []
-
-
-async def _cascade(session: AsyncSession, company: Company) -> None:
-    roles = select(Role.id).where(Role.company_id == company.id)
-    await session.execute(
-        delete(Interview).where(or_(Interview.company_id == company.id, Interview.role_id.in_(roles)))
-    )
-    await session.execute(delete(Role).where(Role.company_id == company.id))
+    return [func.lower(Company.industry) == func.lower(industry)] if industry else []
 
 
 router = crud_router(
@@ -42,8 +34,9 @@ router = crud_router(
         search_columns=[Company.company_name, Company.industry, Company.location],
         filters=company_filters,
         unique_message="You already track a company with this name.",
+        current_user=get_current_user,
+        # Exactly the rows that name this company; they go to the trash with it.
         in_use=[InUse(Role, Role.company_id, "roles"), InUse(Interview, Interview.company_id, "interviews")],
-        cascade=_cascade,
         description="Names are unique per user (case-insensitive).",
     )
 )

@@ -5,7 +5,8 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from app.kit.schemas import LongText, Name, ReadSchema, Schema, ShortText, UrlText
+from app.kit.schemas import LongText, Name, ReadSchema, Schema, ShortText, UpdateSchema, UrlText
+from app.models import Company
 
 
 class CompanyCreate(Schema):
@@ -17,7 +18,9 @@ class CompanyCreate(Schema):
     notes: LongText | None = None
 
 
-class CompanyUpdate(Schema):
+class CompanyUpdate(UpdateSchema):
+    __orm_model__ = Company
+
     company_name: Name | None = None
     industry: ShortText | None = None
     website: UrlText | None = None

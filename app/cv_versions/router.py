@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import Query
 from sqlalchemy import ColumnElement
 
+from app.auth.dependencies import get_current_user
 from app.cv_versions import schemas
 from app.kit.crud import Resource, crud_router
 from app.models import CvVersion
@@ -30,7 +31,8 @@ router = crud_router(
         search_columns=[CvVersion.version_name, CvVersion.target_role, CvVersion.summary],
         filters=cv_filters,
         unique_message="You already have a CV version with this name.",
+        current_user=get_current_user,
         description="Interviews can name the CV version they used (`cv_version_id`); deleting a "
-        "version clears that link.",
+        "version moves it to the trash; the interviews keep their link.",
     )
 )

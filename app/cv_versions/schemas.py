@@ -5,7 +5,8 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from app.kit.schemas import LongText, Name, ReadSchema, Schema, UrlText
+from app.kit.schemas import LongText, Name, ReadSchema, Schema, UpdateSchema, UrlText
+from app.models import CvVersion
 
 
 class CvVersionCreate(Schema):
@@ -17,7 +18,9 @@ class CvVersionCreate(Schema):
     is_active: bool = True
 
 
-class CvVersionUpdate(Schema):
+class CvVersionUpdate(UpdateSchema):
+    __orm_model__ = CvVersion
+
     version_name: Name | None = None
     target_role: Name | None = None
     summary: LongText | None = None

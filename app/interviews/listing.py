@@ -5,13 +5,32 @@ the page's rows are joined."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.interviews.service import InterviewFilters
+from app.kit.search import FUZZY_MIN_LENGTH, like_escape, prefix_tsquery
+from app.models.enums import InterviewOutcome, InterviewStatus, InterviewType, SeniorityLevel
+
+
+@dataclass(frozen=True)
+class InterviewFilters:
+    company_id: int | None = None
+    role_id: int | None = None
+    cv_version_id: int | None = None
+    interview_status: InterviewStatus | None = None
+    interview_type: InterviewType | None = None
+    seniority_level: SeniorityLevel | None = None
+    outcome: InterviewOutcome | None = None
+    is_remote: bool | None = None
+    date_from: datetime | None = None
+    date_to: datetime | None = None  # inclusive
+    q: str | None = None
+    deleted: bool = False
+
 
 SORT_SQL = {
     "interview_date": "coalesce(i.interview_date, '-infinity'::timestamptz)",
@@ -60,14 +79,24 @@ def where_sql(user_id: int, filters: InterviewFilters) -> tuple[list[str], list[
         params.append(filters.date_to)
         sql.append(f"i.interview_date <= ${len(params)}")
     if filters.q:
-        escaped = filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        params += [filters.q, f"%{escaped}%"]
-        n = len(params)
-        sql.append(
-            f"(i.search_vector @@ websearch_to_tsquery('english', ${n - 1}) "
-            f"OR c.company_name ILIKE ${n} ESCAPE '\\')"
-        )
+        sql.append(_search_sql(filters.q, params))
     return sql, params, bool(filters.q)
+
+
+def _search_sql(q: str, params: list[Any]) -> str:
+    """Word prefixes in notes, feedback and location (full text), or the company name: infix,
+    or close to it (pg_trgm) for typos. Appends its values to ``params``."""
+    text = q.strip()
+    params.append(f"%{like_escape(text)}%")
+    either = [f"c.company_name ILIKE ${len(params)} ESCAPE '\\'"]
+    if len(text) >= FUZZY_MIN_LENGTH:
+        params.append(text)
+        either.append(f"${len(params)} <% c.company_name")
+    tsquery = prefix_tsquery(text)
+    if tsquery:
+        params.append(tsquery)
+        either.append(f"i.search_vector @@ to_tsquery('english', ${len(params)})")
+    return f"({' OR '.join(either)})"
 
 
 async def fetch_page(

@@ -1,21 +1,27 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query, Response, status
 from pydantic_core import to_json
 
 from app.auth.dependencies import CurrentUser
-from app.db import SessionDep
+from app.db import SessionDep, read_only
 from app.interviews import schemas, service
 from app.interviews.service import InterviewFilters
+from app.kit.etag import IfMatch, set_etag
 from app.kit.pagination import PageQuery, SortOrder
+from app.kit.query import search_query
 from app.kit.responses import problems
-from app.kit.schemas import Id, IdPath, SearchText
+from app.kit.schemas import DATETIME_HELP, Id, IdPath, Page, UtcDatetime, UtcDatetimeUpTo
 from app.models.enums import InterviewOutcome, InterviewStatus, InterviewType, SeniorityLevel
 
 router = APIRouter(prefix="/api/interviews", tags=["interviews"])
+
+SEARCH_HELP = (
+    "Search notes, feedback and the company name by words or word beginnings (`kube` finds "
+    "Kubernetes); company names tolerate small typos."
+)
 
 CREATE_EXAMPLE = {
     "seed": {
@@ -47,9 +53,14 @@ async def interview_filters(
     seniority_level: Annotated[SeniorityLevel | None, Query()] = None,
     outcome: Annotated[InterviewOutcome | None, Query()] = None,
     is_remote: Annotated[bool | None, Query()] = None,
-    date_from: Annotated[datetime | None, Query(description="Interviews on or after (ISO 8601).")] = None,
-    date_to: Annotated[datetime | None, Query(description="Interviews on or before (ISO 8601).")] = None,
-    q: Annotated[SearchText | None, Query(description="Search notes, feedback and company name.")] = None,
+    date_from: Annotated[
+        UtcDatetime | None, Query(description=f"Interviews on or after this time. {DATETIME_HELP}")
+    ] = None,
+    date_to: Annotated[
+        UtcDatetimeUpTo | None,
+        Query(description=f"Interviews on or before; a date alone covers that whole day. {DATETIME_HELP}"),
+    ] = None,
+    q: Annotated[str | None, Depends(search_query(SEARCH_HELP))] = None,
     deleted: Annotated[bool, Query(description="List the soft-deleted interviews instead.")] = False,
 ) -> InterviewFilters:
     return InterviewFilters(
@@ -72,6 +83,7 @@ FiltersDep = Annotated[InterviewFilters, Depends(interview_filters)]
 
 
 @router.get("", response_model=schemas.InterviewPage, summary="List interviews", responses=problems(401, 422))
+@read_only
 async def list_interviews(
     session: SessionDep,
     user: CurrentUser,
@@ -118,55 +130,79 @@ async def create_interview(
     summary="Get an interview",
     responses=problems(401, 404, 422),
 )
+@read_only
 async def get_interview(
-    interview_id: IdPath, session: SessionDep, user: CurrentUser
+    interview_id: IdPath, session: SessionDep, user: CurrentUser, response: Response
 ) -> schemas.InterviewRead:
-    """One interview with its company, role, rounds, the questions asked and the skills tested."""
-    return schemas.InterviewRead.model_validate(await service.get_interview(session, user, interview_id))
+    """One interview with its company, role, rounds, the questions asked and the skills tested.
+    The `ETag` header names this version (it changes with the rounds and links too): send it back
+    as `If-Match` when you write."""
+    interview = await service.get_interview(session, user, interview_id)
+    set_etag(response, interview)
+    return schemas.InterviewRead.model_validate(interview)
 
 
 @router.put(
     "/{interview_id}",
     response_model=schemas.InterviewRead,
     summary="Replace an interview",
-    responses=problems(401, 404, 422),
+    responses=problems(401, 404, 412, 422),
 )
 async def replace_interview(
-    interview_id: IdPath, data: schemas.InterviewCreate, session: SessionDep, user: CurrentUser
+    interview_id: IdPath,
+    data: schemas.InterviewCreate,
+    session: SessionDep,
+    user: CurrentUser,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> schemas.InterviewRead:
-    """Replace every field of the interview (fields left out take their defaults)."""
+    """Replace every field of the interview (fields left out take their defaults). The role must
+    belong to the interview's company (422). Send `If-Match` with the `ETag` you read so that you
+    never overwrite a change you have not seen (412 if the interview changed since; nothing is
+    written). Without it the last write wins. The response carries the new `ETag`."""
     changes = data.model_dump()
-    return schemas.InterviewRead.model_validate(
-        await service.update_interview(session, user, interview_id, changes)
-    )
+    interview = await service.update_interview(session, user, interview_id, changes, if_match=if_match)
+    set_etag(response, interview)
+    return schemas.InterviewRead.model_validate(interview)
 
 
 @router.patch(
     "/{interview_id}",
     response_model=schemas.InterviewRead,
     summary="Update an interview",
-    responses=problems(401, 404, 422),
+    responses=problems(401, 404, 412, 422),
 )
 async def patch_interview(
-    interview_id: IdPath, data: schemas.InterviewUpdate, session: SessionDep, user: CurrentUser
+    interview_id: IdPath,
+    data: schemas.InterviewUpdate,
+    session: SessionDep,
+    user: CurrentUser,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> schemas.InterviewRead:
-    """Change only the fields sent."""
+    """Change only the fields sent. The role must belong to the interview's company, also when
+    only one of them changes (422). `If-Match`: 412 when the interview changed since you read
+    that `ETag` (`*` matches any version); without it the last write wins. The response carries
+    the new `ETag`."""
     changes = data.model_dump(exclude_unset=True)
-    return schemas.InterviewRead.model_validate(
-        await service.update_interview(session, user, interview_id, changes)
-    )
+    interview = await service.update_interview(session, user, interview_id, changes, if_match=if_match)
+    set_etag(response, interview)
+    return schemas.InterviewRead.model_validate(interview)
 
 
 @router.delete(
     "/{interview_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete an interview (soft)",
-    responses=problems(401, 404, 422),
+    responses=problems(401, 404, 412, 422),
 )
-async def delete_interview(interview_id: IdPath, session: SessionDep, user: CurrentUser) -> None:
+async def delete_interview(
+    interview_id: IdPath, session: SessionDep, user: CurrentUser, if_match: IfMatch = None
+) -> None:
     """Move the interview to the trash: it disappears from lists and stats but keeps its rounds
-    and questions. `POST /api/interviews/{id}/restore` brings it back."""
-    await service.soft_delete(session, user, interview_id)
+    and questions. `POST /api/interviews/{id}/restore` brings it back. `If-Match`: 412 when the
+    interview changed since you read that `ETag`."""
+    await service.soft_delete(session, user, interview_id, if_match=if_match)
 
 
 @router.post(
@@ -176,10 +212,13 @@ async def delete_interview(interview_id: IdPath, session: SessionDep, user: Curr
     responses=problems(401, 404, 409, 422),
 )
 async def restore_interview(
-    interview_id: IdPath, session: SessionDep, user: CurrentUser
+    interview_id: IdPath, session: SessionDep, user: CurrentUser, response: Response
 ) -> schemas.InterviewRead:
-    """Bring a soft-deleted interview back (409 if it is not deleted)."""
-    return schemas.InterviewRead.model_validate(await service.restore(session, user, interview_id))
+    """Bring a soft-deleted interview back (409 if it is not deleted, or while its company or
+    role is still in the trash: restore that first)."""
+    interview = await service.restore(session, user, interview_id)
+    set_etag(response, interview)
+    return schemas.InterviewRead.model_validate(interview)
 
 
 # Rounds
@@ -187,17 +226,16 @@ async def restore_interview(
 
 @router.get(
     "/{interview_id}/rounds",
-    response_model=list[schemas.RoundRead],
+    response_model=Page[schemas.RoundRead],
     summary="List rounds",
     responses=problems(401, 404, 422),
 )
+@read_only
 async def list_rounds(
-    interview_id: IdPath, session: SessionDep, user: CurrentUser
-) -> list[schemas.RoundRead]:
-    """The interview's rounds in order."""
-    return [
-        schemas.RoundRead.model_validate(r) for r in await service.list_rounds(session, user, interview_id)
-    ]
+    interview_id: IdPath, session: SessionDep, user: CurrentUser, page: PageQuery
+) -> Page[schemas.RoundRead]:
+    """The interview's rounds in order, paginated like every list."""
+    return await service.list_rounds(session, user, interview_id, page)
 
 
 @router.post(
@@ -248,16 +286,16 @@ async def delete_round(
 
 @router.get(
     "/{interview_id}/questions",
-    response_model=list[schemas.InterviewQuestionRead],
+    response_model=Page[schemas.InterviewQuestionRead],
     summary="Questions asked",
     responses=problems(401, 404, 422),
 )
+@read_only
 async def list_questions(
-    interview_id: IdPath, session: SessionDep, user: CurrentUser
-) -> list[schemas.InterviewQuestionRead]:
-    """The questions asked in this interview, with how well you answered them."""
-    links = await service.list_questions(session, user, interview_id)
-    return [schemas.InterviewQuestionRead.model_validate(link) for link in links]
+    interview_id: IdPath, session: SessionDep, user: CurrentUser, page: PageQuery
+) -> Page[schemas.InterviewQuestionRead]:
+    """The questions asked in this interview, with how well you answered them (paginated)."""
+    return await service.list_questions(session, user, interview_id, page)
 
 
 @router.post(
@@ -321,18 +359,16 @@ async def unlink_question(
 
 @router.get(
     "/{interview_id}/skills",
-    response_model=list[schemas.InterviewSkillRead],
+    response_model=Page[schemas.InterviewSkillRead],
     summary="Skills tested",
     responses=problems(401, 404, 422),
 )
+@read_only
 async def list_skills(
-    interview_id: IdPath, session: SessionDep, user: CurrentUser
-) -> list[schemas.InterviewSkillRead]:
-    """The skills this interview tested, with your performance rating."""
-    return [
-        schemas.InterviewSkillRead.model_validate(s)
-        for s in await service.list_skills(session, user, interview_id)
-    ]
+    interview_id: IdPath, session: SessionDep, user: CurrentUser, page: PageQuery
+) -> Page[schemas.InterviewSkillRead]:
+    """The skills this interview tested, with your performance rating (paginated)."""
+    return await service.list_skills(session, user, interview_id, page)
 
 
 @router.post(

@@ -3,10 +3,23 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import AliasChoices, BaseModel, Field
 
 from app.companies.schemas import CompanyBrief
-from app.kit.schemas import Id, LongText, Minutes, Name, Rating, ReadSchema, Schema, UrlText
+from app.kit.schemas import (
+    DATETIME_HELP,
+    Id,
+    LongText,
+    Minutes,
+    Name,
+    Rating,
+    ReadSchema,
+    Schema,
+    UpdateSchema,
+    UrlText,
+    UtcDatetime,
+)
+from app.models import Interview, InterviewQuestion, InterviewRound, InterviewSkill
 from app.models.enums import (
     InterviewOutcome,
     InterviewStatus,
@@ -23,7 +36,9 @@ from app.skills.schemas import SkillBrief
 class InterviewFields(Schema):
     role_id: Id | None = Field(default=None, examples=[None])
     cv_version_id: Id | None = None
-    interview_date: datetime | None = Field(default=None, examples=["2026-12-01T15:00:00Z"])
+    interview_date: UtcDatetime | None = Field(
+        default=None, examples=["2026-12-01T15:00:00Z"], description=DATETIME_HELP
+    )
     seniority_level: SeniorityLevel | None = Field(default=None, examples=["senior"])
     interview_type: InterviewType = Field(default=InterviewType.actual, examples=["actual"])
     interview_status: InterviewStatus = InterviewStatus.scheduled
@@ -41,13 +56,15 @@ class InterviewCreate(InterviewFields):
     company_id: Id = Field(examples=[1])
 
 
-class InterviewUpdate(Schema):
+class InterviewUpdate(UpdateSchema):
     """Every field optional: only the fields sent change."""
+
+    __orm_model__ = Interview
 
     company_id: Id | None = None
     role_id: Id | None = None
     cv_version_id: Id | None = None
-    interview_date: datetime | None = None
+    interview_date: UtcDatetime | None = Field(default=None, description=DATETIME_HELP)
     seniority_level: SeniorityLevel | None = None
     interview_type: InterviewType | None = None
     interview_status: InterviewStatus | None = None
@@ -68,7 +85,7 @@ NOT_NULL_FIELDS = {"company_id", "interview_type", "interview_status", "is_remot
 class RoundCreate(Schema):
     round_number: int | None = Field(default=None, ge=1, le=100, description="Next free number if omitted.")
     round_type: RoundType = RoundType.other
-    round_date: datetime | None = None
+    round_date: UtcDatetime | None = Field(default=None, description=DATETIME_HELP)
     duration_minutes: Minutes | None = None
     interviewer_name: Name | None = None
     interviewer_role: Name | None = None
@@ -77,10 +94,12 @@ class RoundCreate(Schema):
     notes: LongText | None = None
 
 
-class RoundUpdate(Schema):
+class RoundUpdate(UpdateSchema):
+    __orm_model__ = InterviewRound
+
     round_number: int | None = Field(default=None, ge=1, le=100)
     round_type: RoundType | None = None
-    round_date: datetime | None = None
+    round_date: UtcDatetime | None = Field(default=None, description=DATETIME_HELP)
     duration_minutes: Minutes | None = None
     interviewer_name: Name | None = None
     interviewer_role: Name | None = None
@@ -120,7 +139,9 @@ class InterviewQuestionCreate(Schema):
     round_id: Id | None = None
 
 
-class InterviewQuestionUpdate(Schema):
+class InterviewQuestionUpdate(UpdateSchema):
+    __orm_model__ = InterviewQuestion
+
     answer_quality_rating: Rating | None = None
     answer_given: LongText | None = None
     feedback: LongText | None = None
@@ -145,7 +166,9 @@ class InterviewSkillCreate(Schema):
     notes: LongText | None = None
 
 
-class InterviewSkillUpdate(Schema):
+class InterviewSkillUpdate(UpdateSchema):
+    __orm_model__ = InterviewSkill
+
     performance_rating: Rating | None = None
     notes: LongText | None = None
 
@@ -184,10 +207,21 @@ class InterviewSummary(ReadSchema):
     deleted_at: datetime | None
 
 
+class StatusChangeRead(ReadSchema):
+    """One point of the status timeline: the status and outcome from ``changed_at`` on."""
+
+    status: InterviewStatus = Field(validation_alias=AliasChoices("interview_status", "status"))
+    outcome: InterviewOutcome | None
+    changed_at: datetime
+
+
 class InterviewRead(InterviewSummary):
     rounds: list[RoundRead]
     questions: list[InterviewQuestionRead]
     skills: list[InterviewSkillRead]
+    status_history: list[StatusChangeRead] = Field(
+        description="Every status/outcome the interview has had, oldest first, from its creation."
+    )
 
 
 class InterviewSort(StrEnum):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import base64
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, delete, func, select
@@ -14,10 +15,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from app.errors import NotFound, Unprocessable
-from app.interviews import schemas
+from app.interviews import listing, queries, schemas
+from app.interviews.history import history_for as history_for  # re-exported for exports
+from app.interviews.history import record_status
+from app.interviews.listing import InterviewFilters
 from app.kit import crud
 from app.kit.crud import apply_changes, check_refs, flush_or_conflict, get_owned
-from app.kit.pagination import PageParams, SortOrder
+from app.kit.etag import check_if_match
+from app.kit.pagination import PageParams, SortOrder, paginate
+from app.kit.schemas import MAX_DATETIME, MAX_ID, MIN_DATETIME, Page
 from app.models import (
     Company,
     CvVersion,
@@ -30,35 +36,18 @@ from app.models import (
     Skill,
     User,
 )
-from app.models.enums import InterviewOutcome, InterviewStatus, InterviewType, SeniorityLevel
+from app.models.enums import ReviewSource
+from app.review import service as review_service
 
-DETAIL_OPTIONS = (
-    selectinload(Interview.company),
-    selectinload(Interview.role),
-    selectinload(Interview.rounds),
-    selectinload(Interview.questions).selectinload(InterviewQuestion.question),
-    selectinload(Interview.skills).selectinload(InterviewSkill.skill),
-)
-
-
-@dataclass(frozen=True)
-class InterviewFilters:
-    company_id: int | None = None
-    role_id: int | None = None
-    cv_version_id: int | None = None
-    interview_status: InterviewStatus | None = None
-    interview_type: InterviewType | None = None
-    seniority_level: SeniorityLevel | None = None
-    outcome: InterviewOutcome | None = None
-    is_remote: bool | None = None
-    date_from: datetime | None = None
-    date_to: datetime | None = None
-    q: str | None = None
-    deleted: bool = False
-
+# Links to questions or skills in the trash are hidden with them (and back when restored).
+LIVE_QUESTION = InterviewQuestion.question_id.in_(select(Question.id).where(Question.deleted_at.is_(None)))
+LIVE_SKILL = InterviewSkill.skill_id.in_(select(Skill.id).where(Skill.deleted_at.is_(None)))
 
 # Non-null sort keys served by an (owner_id, key DESC, id DESC) index: these support cursors.
 KEYSET_SORTS = {"interview_date", "created_at"}
+
+
+UNDATED = datetime.min  # how asyncpg reads '-infinity'::timestamptz
 
 
 def encode_cursor(sort_by: str, order: SortOrder, key: Any, ident: int) -> str:
@@ -70,9 +59,16 @@ def decode_cursor(cursor: str, sort_by: str, order: SortOrder) -> tuple[datetime
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         s, o, key, ident = json.loads(raw)
-        if (s, o) != (sort_by, order.value) or not isinstance(ident, int):
+        if (s, o) != (sort_by, order.value) or not isinstance(key, str):
             raise ValueError
-        return datetime.fromisoformat(key), ident
+        if type(ident) is not int or not 1 <= ident <= MAX_ID:
+            raise ValueError
+        when = datetime.fromisoformat(key)
+        # Keys are written in UTC; undated interviews sort on -infinity, which asyncpg reads
+        # (and writes back) as the naive datetime.min.
+        if when != UNDATED and (when.utcoffset() != timedelta(0) or not MIN_DATETIME <= when < MAX_DATETIME):
+            raise ValueError
+        return when, ident
     except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise Unprocessable(
             "The cursor is invalid or was made for another sort; start again without it.",
@@ -90,8 +86,6 @@ async def list_interviews(
     cursor: str | None = None,
 ) -> dict[str, Any]:
     """A page as plain JSON-ready data (see ``listing.py`` for the SQL)."""
-    from app.interviews import listing
-
     desc = sort_order is SortOrder.desc
     after = None
     if cursor:
@@ -130,21 +124,22 @@ async def list_interviews(
 
 async def get_interview(
     session: AsyncSession, user: User, interview_id: int, *, include_deleted: bool = False
-) -> Interview:
-    return await get_owned(
-        session,
-        Interview,
-        interview_id,
-        user,
-        "Interview",
-        options=DETAIL_OPTIONS,
-        include_deleted=include_deleted,
-    )
+) -> schemas.InterviewRead:
+    """The interview with everything the detail shows, in one statement (see ``queries.py``)."""
+    found = await queries.interview_detail(session, user.id, interview_id, include_deleted=include_deleted)
+    if found is None:
+        raise NotFound("Interview", interview_id)
+    return found
 
 
 async def _check_interview_refs(
     session: AsyncSession, user: User, values: dict[str, Any], current: Interview | None
 ) -> None:
+    """Referenced rows are live and the user's; the role belongs to the interview's company.
+
+    Called with the interview row locked (on update); the role is read ``FOR SHARE``, so a
+    concurrent move of the role to another company waits for this write, and this one sees it.
+    """
     await check_refs(
         session,
         user,
@@ -157,10 +152,12 @@ async def _check_interview_refs(
     role_id = values.get("role_id", current.role_id if current else None)
     company_id = values.get("company_id", current.company_id if current else None)
     if role_id is not None and ("role_id" in values or "company_id" in values):
-        role_company = (await session.execute(select(Role.company_id).where(Role.id == role_id))).scalar()
+        stmt = select(Role.company_id).where(Role.id == role_id).with_for_update(read=True)
+        role_company = (await session.execute(stmt)).scalar()
         if role_company is not None and role_company != company_id:
+            field = "body.role_id" if "role_id" in values else "body.company_id"
             raise Unprocessable(
-                f"Role {role_id} belongs to company {role_company}, not {company_id}.", field="body.role_id"
+                f"Role {role_id} belongs to company {role_company}, not {company_id}.", field=field
             )
 
 
@@ -170,33 +167,62 @@ def _reject_nulls(changes: dict[str, Any]) -> None:
             raise Unprocessable(f"{name} cannot be null.", field=f"body.{name}")
 
 
-async def create_interview(session: AsyncSession, user: User, data: schemas.InterviewCreate) -> Interview:
+async def create_interview(
+    session: AsyncSession, user: User, data: schemas.InterviewCreate
+) -> schemas.InterviewRead:
     values = data.model_dump()
     await _check_interview_refs(session, user, values, None)
     interview = Interview(owner_id=user.id, **values)
     session.add(interview)
     await session.flush()
+    record_status(session, interview)
+    await session.flush()
     return await get_interview(session, user, interview.id)
 
 
 async def update_interview(
-    session: AsyncSession, user: User, interview_id: int, changes: dict[str, Any]
-) -> Interview:
-    interview = await get_owned(session, Interview, interview_id, user, "Interview")
+    session: AsyncSession,
+    user: User,
+    interview_id: int,
+    changes: dict[str, Any],
+    *,
+    if_match: str | None = None,
+) -> schemas.InterviewRead:
+    """Apply changes to the interview, holding its row locked: concurrent writers take turns,
+    each checks ``If-Match`` and the role/company rule against the version it changes."""
+    interview = await get_owned(session, Interview, interview_id, user, "Interview", lock=True)
+    check_if_match(if_match, interview)
     _reject_nulls(changes)
     await _check_interview_refs(session, user, changes, interview)
+    before = (interview.interview_status, interview.outcome)
     apply_changes(interview, changes)
+    if session.is_modified(interview):
+        interview.revision = Interview.revision + 1
+    if (interview.interview_status, interview.outcome) != before:
+        record_status(session, interview)
     await session.flush()
     session.expunge(interview)
     return await get_interview(session, user, interview_id)
 
 
-async def soft_delete(session: AsyncSession, user: User, interview_id: int) -> None:
-    await crud.soft_delete(session, Interview, interview_id, user, "Interview")
+async def soft_delete(
+    session: AsyncSession, user: User, interview_id: int, *, if_match: str | None = None
+) -> None:
+    interview = await get_owned(session, Interview, interview_id, user, "Interview", lock=True)
+    check_if_match(if_match, interview)
+    await crud.trash(session, interview)
 
 
-async def restore(session: AsyncSession, user: User, interview_id: int) -> Interview:
-    await crud.restore(session, Interview, interview_id, user, "Interview")
+async def restore(session: AsyncSession, user: User, interview_id: int) -> schemas.InterviewRead:
+    """Back from the trash; 409 while its company or role is still in the trash."""
+    await crud.restore(
+        session,
+        Interview,
+        interview_id,
+        user,
+        "Interview",
+        parents={"company_id": (Company, "Company"), "role_id": (Role, "Role")},
+    )
     return await get_interview(session, user, interview_id)
 
 
@@ -204,7 +230,8 @@ async def restore(session: AsyncSession, user: User, interview_id: int) -> Inter
 
 
 async def _locked_interview(session: AsyncSession, user: User, interview_id: int) -> Interview:
-    """The interview, row-locked so concurrent child writes serialise on it."""
+    """The interview, row-locked so concurrent child writes serialise on it, and marked changed
+    (its ``updated_at``, hence its ETag, covers its rounds, questions and skills)."""
     stmt = (
         select(Interview)
         .where(Interview.id == interview_id, Interview.owner_id == user.id, Interview.deleted_at.is_(None))
@@ -213,17 +240,21 @@ async def _locked_interview(session: AsyncSession, user: User, interview_id: int
     interview = (await session.execute(stmt)).scalar_one_or_none()
     if interview is None:
         raise NotFound("Interview", interview_id)
+    interview.updated_at = func.now()
+    interview.revision = Interview.revision + 1
     return interview
 
 
-async def list_rounds(session: AsyncSession, user: User, interview_id: int) -> list[InterviewRound]:
+async def list_rounds(
+    session: AsyncSession, user: User, interview_id: int, page: PageParams
+) -> Page[schemas.RoundRead]:
     await get_owned(session, Interview, interview_id, user, "Interview")
     stmt = (
         select(InterviewRound)
         .where(InterviewRound.interview_id == interview_id)
-        .order_by(InterviewRound.round_number)
+        .order_by(InterviewRound.round_number, InterviewRound.id)
     )
-    return list((await session.execute(stmt)).scalars())
+    return await paginate(session, stmt, page, schemas.RoundRead.model_validate)
 
 
 _ROUND_TAKEN = "That round number is already used in this interview."
@@ -251,7 +282,7 @@ async def add_round(
 
 
 async def _get_round(session: AsyncSession, user: User, interview_id: int, round_id: int) -> InterviewRound:
-    await get_owned(session, Interview, interview_id, user, "Interview")
+    await _locked_interview(session, user, interview_id)
     round_ = await session.get(InterviewRound, round_id)
     if round_ is None or round_.interview_id != interview_id or round_.owner_id != user.id:
         raise NotFound("Round", round_id)
@@ -282,15 +313,18 @@ async def delete_round(session: AsyncSession, user: User, interview_id: int, rou
 def _interview_question_stmt(interview_id: int) -> Select[Any]:
     return (
         select(InterviewQuestion)
-        .where(InterviewQuestion.interview_id == interview_id)
+        .where(InterviewQuestion.interview_id == interview_id, LIVE_QUESTION)
         .options(selectinload(InterviewQuestion.question))
         .order_by(InterviewQuestion.id)
     )
 
 
-async def list_questions(session: AsyncSession, user: User, interview_id: int) -> list[InterviewQuestion]:
+async def list_questions(
+    session: AsyncSession, user: User, interview_id: int, page: PageParams
+) -> Page[schemas.InterviewQuestionRead]:
     await get_owned(session, Interview, interview_id, user, "Interview")
-    return list((await session.execute(_interview_question_stmt(interview_id))).scalars())
+    stmt = _interview_question_stmt(interview_id)
+    return await paginate(session, stmt, page, schemas.InterviewQuestionRead.model_validate)
 
 
 async def _check_round(session: AsyncSession, interview_id: int, round_id: int | None) -> None:
@@ -303,41 +337,105 @@ async def _check_round(session: AsyncSession, interview_id: int, round_id: int |
         raise Unprocessable(f"Round {round_id} is not a round of this interview.", field="body.round_id")
 
 
-async def _get_link(session: AsyncSession, interview_id: int, question_id: int) -> InterviewQuestion:
-    stmt = _interview_question_stmt(interview_id).where(InterviewQuestion.question_id == question_id)
+# Both link families (questions asked, skills tested) share one implementation.
+Link = InterviewQuestion | InterviewSkill
+
+
+@dataclass(frozen=True)
+class LinkKind:
+    model: type[InterviewQuestion] | type[InterviewSkill]
+    key: str  # the linked row's id column on the link: "question_id" | "skill_id"
+    target: type[Question] | type[Skill]
+    label: str
+    stmt: Callable[[int], Select[Any]]
+
+
+async def _get_link(session: AsyncSession, kind: LinkKind, interview_id: int, target_id: int) -> Any:
+    stmt = kind.stmt(interview_id).where(getattr(kind.model, kind.key) == target_id)
     link = (await session.execute(stmt)).scalar_one_or_none()
     if link is None:
-        raise NotFound(f"Question {question_id} in interview {interview_id}")
+        raise NotFound(f"{kind.label} {target_id} in interview {interview_id}")
     return link
+
+
+async def _link(
+    session: AsyncSession, user: User, interview_id: int, kind: LinkKind, values: dict[str, Any]
+) -> Any:
+    await _locked_interview(session, user, interview_id)
+    target_id = values[kind.key]
+    await check_refs(session, user, {kind.key: (kind.target, kind.label, target_id)})
+    await _check_round(session, interview_id, values.get("round_id"))
+    session.add(kind.model(owner_id=user.id, interview_id=interview_id, **values))
+    await flush_or_conflict(session, f"{kind.label} {target_id} is already linked to this interview.")
+    return await _get_link(session, kind, interview_id, target_id)
+
+
+async def _update_link(
+    session: AsyncSession,
+    user: User,
+    interview_id: int,
+    kind: LinkKind,
+    target_id: int,
+    changes: dict[str, Any],
+) -> Any:
+    await _locked_interview(session, user, interview_id)
+    link = await _get_link(session, kind, interview_id, target_id)
+    await _check_round(session, interview_id, changes.get("round_id"))
+    apply_changes(link, changes)
+    await session.flush()
+    session.expire(link)  # server-set columns (updated_at) are read again below
+    return await _get_link(session, kind, interview_id, target_id)
+
+
+async def _unlink(
+    session: AsyncSession, user: User, interview_id: int, kind: LinkKind, target_id: int
+) -> int:
+    await _locked_interview(session, user, interview_id)
+    link = await _get_link(session, kind, interview_id, target_id)
+    await session.execute(delete(kind.model).where(kind.model.id == link.id))
+    return int(link.id)
+
+
+QUESTION_LINKS = LinkKind(InterviewQuestion, "question_id", Question, "Question", _interview_question_stmt)
 
 
 async def link_question(
     session: AsyncSession, user: User, interview_id: int, data: schemas.InterviewQuestionCreate
 ) -> InterviewQuestion:
-    await _locked_interview(session, user, interview_id)
-    await check_refs(session, user, {"question_id": (Question, "Question", data.question_id)})
-    await _check_round(session, interview_id, data.round_id)
-    link = InterviewQuestion(owner_id=user.id, interview_id=interview_id, **data.model_dump())
-    session.add(link)
-    await flush_or_conflict(session, f"Question {data.question_id} is already linked to this interview.")
-    return await _get_link(session, interview_id, data.question_id)
+    link: InterviewQuestion = await _link(session, user, interview_id, QUESTION_LINKS, data.model_dump())
+    await _sync_review(session, user, link)
+    return link
+
+
+async def _sync_review(session: AsyncSession, user: User, link: InterviewQuestion) -> None:
+    """The answer's rating is a review of the question, at the time of the interview."""
+    interview = await session.get(Interview, link.interview_id)  # loaded and locked by the caller
+    when = (interview.interview_date if interview else None) or link.created_at
+    await review_service.sync_rating(
+        session,
+        user.id,
+        link.question_id,
+        link.answer_quality_rating,
+        when,
+        ReviewSource.interview,
+        link.id,
+    )
 
 
 async def update_question_link(
     session: AsyncSession, user: User, interview_id: int, question_id: int, changes: dict[str, Any]
 ) -> InterviewQuestion:
-    await get_owned(session, Interview, interview_id, user, "Interview")
-    link = await _get_link(session, interview_id, question_id)
-    await _check_round(session, interview_id, changes.get("round_id"))
-    apply_changes(link, changes)
-    await session.flush()
+    link: InterviewQuestion = await _update_link(
+        session, user, interview_id, QUESTION_LINKS, question_id, changes
+    )
+    if "answer_quality_rating" in changes:
+        await _sync_review(session, user, link)
     return link
 
 
 async def unlink_question(session: AsyncSession, user: User, interview_id: int, question_id: int) -> None:
-    await get_owned(session, Interview, interview_id, user, "Interview")
-    link = await _get_link(session, interview_id, question_id)
-    await session.execute(delete(InterviewQuestion).where(InterviewQuestion.id == link.id))
+    link_id = await _unlink(session, user, interview_id, QUESTION_LINKS, question_id)
+    await review_service.remove_review(session, ReviewSource.interview, link_id)
 
 
 # Skills tested -----------------------------------------------------------------------------
@@ -346,47 +444,36 @@ async def unlink_question(session: AsyncSession, user: User, interview_id: int, 
 def _interview_skill_stmt(interview_id: int) -> Select[Any]:
     return (
         select(InterviewSkill)
-        .where(InterviewSkill.interview_id == interview_id)
+        .where(InterviewSkill.interview_id == interview_id, LIVE_SKILL)
         .options(selectinload(InterviewSkill.skill))
         .order_by(InterviewSkill.id)
     )
 
 
-async def list_skills(session: AsyncSession, user: User, interview_id: int) -> list[InterviewSkill]:
+async def list_skills(
+    session: AsyncSession, user: User, interview_id: int, page: PageParams
+) -> Page[schemas.InterviewSkillRead]:
     await get_owned(session, Interview, interview_id, user, "Interview")
-    return list((await session.execute(_interview_skill_stmt(interview_id))).scalars())
+    stmt = _interview_skill_stmt(interview_id)
+    return await paginate(session, stmt, page, schemas.InterviewSkillRead.model_validate)
 
 
-async def _get_skill_link(session: AsyncSession, interview_id: int, skill_id: int) -> InterviewSkill:
-    stmt = _interview_skill_stmt(interview_id).where(InterviewSkill.skill_id == skill_id)
-    link = (await session.execute(stmt)).scalar_one_or_none()
-    if link is None:
-        raise NotFound(f"Skill {skill_id} in interview {interview_id}")
-    return link
+SKILL_LINKS = LinkKind(InterviewSkill, "skill_id", Skill, "Skill", _interview_skill_stmt)
 
 
 async def link_skill(
     session: AsyncSession, user: User, interview_id: int, data: schemas.InterviewSkillCreate
 ) -> InterviewSkill:
-    await _locked_interview(session, user, interview_id)
-    await check_refs(session, user, {"skill_id": (Skill, "Skill", data.skill_id)})
-    link = InterviewSkill(owner_id=user.id, interview_id=interview_id, **data.model_dump())
-    session.add(link)
-    await flush_or_conflict(session, f"Skill {data.skill_id} is already linked to this interview.")
-    return await _get_skill_link(session, interview_id, data.skill_id)
+    link: InterviewSkill = await _link(session, user, interview_id, SKILL_LINKS, data.model_dump())
+    return link
 
 
 async def update_skill_link(
     session: AsyncSession, user: User, interview_id: int, skill_id: int, changes: dict[str, Any]
 ) -> InterviewSkill:
-    await get_owned(session, Interview, interview_id, user, "Interview")
-    link = await _get_skill_link(session, interview_id, skill_id)
-    apply_changes(link, changes)
-    await session.flush()
+    link: InterviewSkill = await _update_link(session, user, interview_id, SKILL_LINKS, skill_id, changes)
     return link
 
 
 async def unlink_skill(session: AsyncSession, user: User, interview_id: int, skill_id: int) -> None:
-    await get_owned(session, Interview, interview_id, user, "Interview")
-    link = await _get_skill_link(session, interview_id, skill_id)
-    await session.execute(delete(InterviewSkill).where(InterviewSkill.id == link.id))
+    await _unlink(session, user, interview_id, SKILL_LINKS, skill_id)

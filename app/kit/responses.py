@@ -12,6 +12,7 @@ _DESCRIPTIONS = {
     403: "Forbidden",
     404: "Not found (or owned by another user)",
     409: "Conflict with existing data",
+    412: "`If-Match` names a version that is no longer current",
     413: "Payload too large",
     422: "Validation failed; `errors` lists the fields",
     429: "Rate limit exceeded; see `Retry-After`",

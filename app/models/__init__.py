@@ -10,14 +10,19 @@ from app.models.career import (
     UserSkill,
 )
 from app.models.catalog import Company, Role, Skill
+from app.models.integrations import CalendarFeed, InterviewStatusChange
 from app.models.interviews import Interview, InterviewQuestion, InterviewRound, InterviewSkill
+from app.models.learning import AnswerAttempt, ReviewCard, ReviewLog
+from app.models.mock import MockInterview, MockInterviewItem
 from app.models.questions import Question, question_skills
 from app.models.users import ApiKey, User
 
 __all__ = [
     "AgentTicket",
+    "AnswerAttempt",
     "ApiKey",
     "Base",
+    "CalendarFeed",
     "Company",
     "Conversation",
     "CvVersion",
@@ -25,11 +30,16 @@ __all__ = [
     "InterviewQuestion",
     "InterviewRound",
     "InterviewSkill",
+    "InterviewStatusChange",
     "Message",
+    "MockInterview",
+    "MockInterviewItem",
     "PracticeSession",
     "PracticeSessionQuestion",
     "Question",
     "RateLimitCounter",
+    "ReviewCard",
+    "ReviewLog",
     "Role",
     "Skill",
     "SkillGap",

@@ -64,6 +64,10 @@ class AgentTicket(Base):
         Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
     )
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)
+    # The API key the ticket was issued with (None: an access token); revoking the key voids it.
+    api_key_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("api_keys.id", ondelete="CASCADE"), index=True
+    )
 
 
 class RateLimitCounter(Base):

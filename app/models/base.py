@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from enum import Enum
 from typing import Any
+from uuid import UUID
 
-from sqlalchemy import DateTime, ForeignKey, Integer, MetaData, func
+from sqlalchemy import DateTime, ForeignKey, Integer, MetaData, Uuid, func
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
@@ -55,7 +56,11 @@ class OwnedMixin:
 
 
 class SoftDeleteMixin:
+    """Rows in the trash have ``deleted_at``; ``deleted_batch`` names the one delete that put them
+    there (a row and everything its cascade took share it), so restore brings back exactly those."""
+
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    deleted_batch: Mapped[UUID | None] = mapped_column(Uuid, nullable=True, index=True)
 
 
 def as_dict(obj: Any, fields: list[str]) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, IdMixin, OwnedMixin, TimestampMixin, pg_enum
+from app.models.base import Base, IdMixin, OwnedMixin, SoftDeleteMixin, TimestampMixin, pg_enum
 from app.models.enums import GapSeverity, GapStatus, ProficiencyLevel, QuestionCategory
 from app.models.interviews import rating_check
 
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from app.models.questions import Question
 
 
-class CvVersion(IdMixin, OwnedMixin, TimestampMixin, Base):
+class CvVersion(IdMixin, OwnedMixin, TimestampMixin, SoftDeleteMixin, Base):
     __tablename__ = "cv_versions"
 
     version_name: Mapped[str] = mapped_column(String(200), nullable=False)
@@ -40,7 +40,15 @@ class CvVersion(IdMixin, OwnedMixin, TimestampMixin, Base):
     file_url: Mapped[str | None] = mapped_column(String(500))
     is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("true"))
 
-    __table_args__ = (Index("uq_cv_versions_owner_name", "owner_id", func.lower(version_name), unique=True),)
+    __table_args__ = (
+        Index(
+            "uq_cv_versions_owner_name",
+            "owner_id",
+            func.lower(version_name),
+            unique=True,
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+    )
 
 
 class PracticeSession(IdMixin, OwnedMixin, TimestampMixin, Base):

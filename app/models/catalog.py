@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, IdMixin, OwnedMixin, TimestampMixin, pg_enum
+from app.models.base import Base, IdMixin, OwnedMixin, SoftDeleteMixin, TimestampMixin, pg_enum
 from app.models.enums import SeniorityLevel, SkillCategory
 
+LIVE = text("deleted_at IS NULL")
 
-class Company(IdMixin, OwnedMixin, TimestampMixin, Base):
+
+def trigram_index(table: str, column: str) -> Index:
+    """pg_trgm GIN index: serves `ILIKE '%word%'` and the typo-tolerant `<%` of searches."""
+    return Index(
+        f"ix_{table}_{column}_trgm", column, postgresql_using="gin", postgresql_ops={column: "gin_trgm_ops"}
+    )
+
+
+class Company(IdMixin, OwnedMixin, TimestampMixin, SoftDeleteMixin, Base):
     __tablename__ = "companies"
 
     company_name: Mapped[str] = mapped_column(String(200), nullable=False)
@@ -20,12 +29,20 @@ class Company(IdMixin, OwnedMixin, TimestampMixin, Base):
     notes: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
-        Index("uq_companies_owner_name", "owner_id", func.lower(company_name), unique=True),
+        # Names are unique among live rows; the trash may hold a namesake (restore checks).
+        Index(
+            "uq_companies_owner_name",
+            "owner_id",
+            func.lower(company_name),
+            unique=True,
+            postgresql_where=LIVE,
+        ),
         Index("ix_companies_owner_industry", "owner_id", "industry"),
+        trigram_index("companies", "company_name"),
     )
 
 
-class Role(IdMixin, OwnedMixin, TimestampMixin, Base):
+class Role(IdMixin, OwnedMixin, TimestampMixin, SoftDeleteMixin, Base):
     __tablename__ = "roles"
 
     company_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("companies.id", ondelete="RESTRICT"))
@@ -38,20 +55,23 @@ class Role(IdMixin, OwnedMixin, TimestampMixin, Base):
     company: Mapped[Company | None] = relationship(lazy="raise")
 
     __table_args__ = (
-        UniqueConstraint(
+        Index(
+            "uq_roles_owner_company_title_level",
             "owner_id",
             "company_id",
             "role_title",
             "seniority_level",
-            name="uq_roles_owner_company_title_level",
+            unique=True,
             postgresql_nulls_not_distinct=True,
+            postgresql_where=LIVE,
         ),
         Index("ix_roles_owner_company", "owner_id", "company_id"),
         Index("ix_roles_owner_seniority", "owner_id", "seniority_level"),
+        trigram_index("roles", "role_title"),
     )
 
 
-class Skill(IdMixin, OwnedMixin, TimestampMixin, Base):
+class Skill(IdMixin, OwnedMixin, TimestampMixin, SoftDeleteMixin, Base):
     __tablename__ = "skills"
 
     skill_name: Mapped[str] = mapped_column(String(100), nullable=False)
@@ -61,6 +81,7 @@ class Skill(IdMixin, OwnedMixin, TimestampMixin, Base):
     description: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
-        Index("uq_skills_owner_name", "owner_id", func.lower(skill_name), unique=True),
+        Index("uq_skills_owner_name", "owner_id", func.lower(skill_name), unique=True, postgresql_where=LIVE),
         Index("ix_skills_owner_category", "owner_id", "skill_category"),
+        trigram_index("skills", "skill_name"),
     )

@@ -109,3 +109,45 @@ class MessageStatus(StrEnum):
     complete = "complete"
     failed = "failed"
     cancelled = "cancelled"
+
+
+class CardState(StrEnum):
+    """An FSRS card's learning state."""
+
+    learning = "learning"
+    review = "review"
+    relearning = "relearning"
+
+
+class ReviewRating(StrEnum):
+    """The four FSRS grades; scores 1–10 map onto them (1–3, 4–5, 6–8, 9–10)."""
+
+    again = "again"
+    hard = "hard"
+    good = "good"
+    easy = "easy"
+
+
+class ReviewSource(StrEnum):
+    """Where a rating that fed the review schedule came from."""
+
+    interview = "interview"
+    practice = "practice"
+    grade = "grade"
+    review = "review"
+
+
+class MockStatus(StrEnum):
+    """A mock interview in progress, or finished (answered through, or ended early)."""
+
+    in_progress = "in_progress"
+    finished = "finished"
+
+
+class MockItemStatus(StrEnum):
+    """A planned question: not reached yet (or current), waiting for the follow-up's answer, done."""
+
+    pending = "pending"
+    follow_up = "follow_up"
+    answered = "answered"
+    skipped = "skipped"

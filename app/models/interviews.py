@@ -35,6 +35,7 @@ from app.models.enums import (
 
 if TYPE_CHECKING:
     from app.models.catalog import Company, Role, Skill
+    from app.models.integrations import InterviewStatusChange
     from app.models.questions import Question
 
 INTERVIEW_SEARCH_SQL = (
@@ -88,6 +89,8 @@ class Interview(IdMixin, OwnedMixin, TimestampMixin, SoftDeleteMixin, Base):
     search_vector: Mapped[str] = mapped_column(
         TSVECTOR, Computed(INTERVIEW_SEARCH_SQL, persisted=True), nullable=True
     )
+    # Raised by every change to the interview or its rounds and links: the calendar's SEQUENCE.
+    revision: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
 
     company: Mapped[Company] = relationship(lazy="raise")
     role: Mapped[Role | None] = relationship(lazy="raise")
@@ -99,6 +102,11 @@ class Interview(IdMixin, OwnedMixin, TimestampMixin, SoftDeleteMixin, Base):
     )
     skills: Mapped[list[InterviewSkill]] = relationship(
         lazy="raise", order_by="InterviewSkill.id", passive_deletes=True
+    )
+    status_history: Mapped[list[InterviewStatusChange]] = relationship(
+        lazy="raise",
+        order_by="[InterviewStatusChange.changed_at, InterviewStatusChange.id]",
+        passive_deletes=True,
     )
 
     __table_args__ = (

@@ -19,6 +19,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, IdMixin, OwnedMixin, SoftDeleteMixin, TimestampMixin, pg_enum
+from app.models.catalog import trigram_index
 from app.models.enums import QuestionCategory, QuestionDifficulty
 
 if TYPE_CHECKING:
@@ -68,4 +69,5 @@ class Question(IdMixin, OwnedMixin, TimestampMixin, SoftDeleteMixin, Base):
         Index("ix_questions_owner_created", "owner_id", "created_at", "id"),
         Index("ix_questions_owner_category", "owner_id", "question_category", "question_difficulty"),
         Index("ix_questions_owner_company", "owner_id", "company_id"),
+        trigram_index("questions", "question_text"),
     )

@@ -15,6 +15,9 @@ class User(IdMixin, TimestampMixin, Base):
     hashed_password: Mapped[str] = mapped_column(String(255), nullable=False)
     full_name: Mapped[str | None] = mapped_column(String(200))
     is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("true"))
+    # Every access token carries the version it was issued under; bumping it (logout, password
+    # change) voids them all at once.
+    token_version: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
 
     __table_args__ = (Index("uq_users_email_lower", func.lower(email), unique=True),)
 

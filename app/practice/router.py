@@ -1,22 +1,19 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Query, status
-from sqlalchemy import ColumnElement, delete, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import selectinload
 
-from app.auth.dependencies import CurrentUser
+from app.auth.dependencies import CurrentUser, get_current_user
 from app.db import SessionDep
-from app.errors import NotFound
-from app.kit.crud import Resource, apply_changes, check_refs, crud_router, flush_or_conflict, get_owned
+from app.kit.crud import Resource, crud_router
 from app.kit.responses import problems
-from app.kit.schemas import IdPath
-from app.models import PracticeSession, PracticeSessionQuestion, Question, User
+from app.kit.schemas import DATETIME_HELP, IdPath, UtcDatetime, UtcDatetimeUpTo
+from app.models import PracticeSession, PracticeSessionQuestion
 from app.models.enums import QuestionCategory
-from app.practice import schemas
+from app.practice import schemas, service
 
 OPTIONS = [selectinload(PracticeSession.questions).selectinload(PracticeSessionQuestion.question)]
 
@@ -24,8 +21,13 @@ OPTIONS = [selectinload(PracticeSession.questions).selectinload(PracticeSessionQ
 # async: a plain def would run in the threadpool on every request
 async def practice_filters(
     focus_category: Annotated[QuestionCategory | None, Query()] = None,
-    date_from: Annotated[datetime | None, Query()] = None,
-    date_to: Annotated[datetime | None, Query()] = None,
+    date_from: Annotated[
+        UtcDatetime | None, Query(description=f"Sessions on or after this time. {DATETIME_HELP}")
+    ] = None,
+    date_to: Annotated[
+        UtcDatetimeUpTo | None,
+        Query(description=f"Sessions on or before; a date alone covers that whole day. {DATETIME_HELP}"),
+    ] = None,
 ) -> list[ColumnElement[bool]]:
     out: list[ColumnElement[bool]] = []
     if focus_category:
@@ -35,11 +37,6 @@ async def practice_filters(
     if date_to:
         out.append(PracticeSession.session_date <= date_to)
     return out
-
-
-async def _default_date(session: AsyncSession, user: User, data: dict[str, Any], obj: Any) -> None:
-    if "session_date" in data and data["session_date"] is None:
-        data["session_date"] = obj.session_date if obj is not None else datetime.now(UTC)
 
 
 router = crud_router(
@@ -58,25 +55,11 @@ router = crud_router(
         filters=practice_filters,
         unique_message="This practice session conflicts with existing data.",
         options=OPTIONS,
-        validate=_default_date,
+        current_user=get_current_user,
+        validate=service.default_date,
         description="Then record the questions you practised with `POST /api/practice-sessions/{id}/questions`.",
     )
 )
-
-
-async def _practiced(session: AsyncSession, session_id: int, question_id: int) -> PracticeSessionQuestion:
-    stmt = (
-        select(PracticeSessionQuestion)
-        .where(
-            PracticeSessionQuestion.session_id == session_id,
-            PracticeSessionQuestion.question_id == question_id,
-        )
-        .options(selectinload(PracticeSessionQuestion.question))
-    )
-    link = (await session.execute(stmt)).scalar_one_or_none()
-    if link is None:
-        raise NotFound(f"Question {question_id} in practice session {session_id}")
-    return link
 
 
 @router.post(
@@ -90,13 +73,8 @@ async def add_question(
     session_id: IdPath, data: schemas.PracticedQuestionCreate, session: SessionDep, user: CurrentUser
 ) -> schemas.PracticedQuestionRead:
     """Record a question from your bank practised in this session, with your own 1–10 rating."""
-    await get_owned(session, PracticeSession, session_id, user, "Practice session")
-    await check_refs(session, user, {"question_id": (Question, "Question", data.question_id)})
-    session.add(PracticeSessionQuestion(owner_id=user.id, session_id=session_id, **data.model_dump()))
-    await flush_or_conflict(session, f"Question {data.question_id} is already recorded in this session.")
-    return schemas.PracticedQuestionRead.model_validate(
-        await _practiced(session, session_id, data.question_id)
-    )
+    link = await service.add_question(session, user.id, session_id, data)
+    return schemas.PracticedQuestionRead.model_validate(link)
 
 
 @router.patch(
@@ -113,10 +91,8 @@ async def update_question(
     user: CurrentUser,
 ) -> schemas.PracticedQuestionRead:
     """Change your rating or notes for a practised question."""
-    await get_owned(session, PracticeSession, session_id, user, "Practice session")
-    link = await _practiced(session, session_id, question_id)
-    apply_changes(link, data.model_dump(exclude_unset=True))
-    await session.flush()
+    changes = data.model_dump(exclude_unset=True)
+    link = await service.update_question(session, user.id, session_id, question_id, changes)
     return schemas.PracticedQuestionRead.model_validate(link)
 
 
@@ -130,6 +106,4 @@ async def remove_question(
     session_id: IdPath, question_id: IdPath, session: SessionDep, user: CurrentUser
 ) -> None:
     """Remove the question from this session."""
-    await get_owned(session, PracticeSession, session_id, user, "Practice session")
-    link = await _practiced(session, session_id, question_id)
-    await session.execute(delete(PracticeSessionQuestion).where(PracticeSessionQuestion.id == link.id))
+    await service.remove_question(session, user.id, session_id, question_id)

@@ -6,20 +6,33 @@ from enum import StrEnum
 from pydantic import Field
 
 from app.interviews.schemas import QuestionBrief
-from app.kit.schemas import Id, LongText, Minutes, Rating, ReadSchema, Schema
+from app.kit.schemas import (
+    DATETIME_HELP,
+    Id,
+    LongText,
+    Minutes,
+    Rating,
+    ReadSchema,
+    Schema,
+    UpdateSchema,
+    UtcDatetime,
+)
+from app.models import PracticeSession, PracticeSessionQuestion
 from app.models.enums import QuestionCategory
 
 
 class PracticeSessionCreate(Schema):
-    session_date: datetime | None = Field(default=None, description="Defaults to now.")
+    session_date: UtcDatetime | None = Field(default=None, description=f"Defaults to now. {DATETIME_HELP}")
     duration_minutes: Minutes | None = Field(default=None, examples=[45])
     focus_category: QuestionCategory | None = Field(default=None, examples=["system_design"])
     overall_rating: Rating | None = None
     notes: LongText | None = None
 
 
-class PracticeSessionUpdate(Schema):
-    session_date: datetime | None = None
+class PracticeSessionUpdate(UpdateSchema):
+    __orm_model__ = PracticeSession
+
+    session_date: UtcDatetime | None = Field(default=None, description=DATETIME_HELP)
     duration_minutes: Minutes | None = None
     focus_category: QuestionCategory | None = None
     overall_rating: Rating | None = None
@@ -32,7 +45,9 @@ class PracticedQuestionCreate(Schema):
     notes: LongText | None = None
 
 
-class PracticedQuestionUpdate(Schema):
+class PracticedQuestionUpdate(UpdateSchema):
+    __orm_model__ = PracticeSessionQuestion
+
     self_rating: Rating | None = None
     notes: LongText | None = None
 

@@ -2,18 +2,28 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Query, status
+from fastapi import APIRouter, Body, Depends, Query, Response, status
 
 from app.auth.dependencies import CurrentUser
-from app.db import SessionDep
+from app.db import SessionDep, read_only
+from app.errors import Unprocessable
+from app.kit.etag import IfMatch, set_etag
 from app.kit.pagination import PageQuery, SortOrder
+from app.kit.query import search_query, split_commas
 from app.kit.responses import problems
-from app.kit.schemas import Id, IdPath, Page, SearchText, Tag
+from app.kit.schemas import Id, IdPath, Page, normalise_tag
 from app.models.enums import QuestionCategory, QuestionDifficulty
 from app.questions import schemas, service
 from app.questions.service import QuestionFilters
 
 router = APIRouter(prefix="/api/questions", tags=["questions"])
+
+MAX_TAG_FILTERS = 20
+SEARCH_HELP = (
+    "Search question text, notes and sample answers by words or word beginnings (`postgres` "
+    "finds PostgreSQL; every word must match, `-word` excludes one), tolerant of small typos (`kubernets`). "
+    "Best matches first unless `sort_by` is given."
+)
 
 SortQuery = Annotated[
     schemas.QuestionSort | None,
@@ -26,21 +36,21 @@ async def question_filters(
     question_category: Annotated[QuestionCategory | None, Query()] = None,
     question_difficulty: Annotated[QuestionDifficulty | None, Query()] = None,
     tags: Annotated[
-        list[Tag] | None,
-        Query(max_length=20, description="Any of these tags (repeat the parameter: `tags=a&tags=b`)."),
+        list[str] | None,
+        Query(
+            max_length=MAX_TAG_FILTERS,
+            description="Any of these tags: `tags=a,b` or `tags=a&tags=b` (case-insensitive).",
+        ),
     ] = None,
     company_id: Annotated[Id | None, Query()] = None,
     skill_id: Annotated[Id | None, Query()] = None,
-    q: Annotated[
-        SearchText | None,
-        Query(description='Full-text search (web-search syntax: `"exact phrase"`, `-exclude`, `or`).'),
-    ] = None,
+    q: Annotated[str | None, Depends(search_query(SEARCH_HELP))] = None,
     deleted: Annotated[bool, Query(description="List the soft-deleted questions instead.")] = False,
 ) -> QuestionFilters:
     return QuestionFilters(
         question_category=question_category,
         question_difficulty=question_difficulty,
-        tags=list(tags or []),
+        tags=_tags(tags),
         company_id=company_id,
         skill_id=skill_id,
         q=q,
@@ -51,9 +61,20 @@ async def question_filters(
 FiltersDep = Annotated[QuestionFilters, Depends(question_filters)]
 
 
+def _tags(values: list[str] | None) -> list[str]:
+    tags = split_commas(values)
+    if len(tags) > MAX_TAG_FILTERS:
+        raise Unprocessable(f"At most {MAX_TAG_FILTERS} tags.", field="query.tags")
+    try:
+        return list(dict.fromkeys(normalise_tag(t) for t in tags))
+    except ValueError as exc:
+        raise Unprocessable(f"Tag filter {exc}.", field="query.tags") from exc
+
+
 @router.get(
     "", response_model=Page[schemas.QuestionRead], summary="List questions", responses=problems(401, 422)
 )
+@read_only
 async def list_questions(
     session: SessionDep,
     user: CurrentUser,
@@ -73,6 +94,7 @@ async def list_questions(
     summary="Questions in a category",
     responses=problems(401, 422),
 )
+@read_only
 async def list_by_category(
     category: QuestionCategory,
     session: SessionDep,
@@ -122,50 +144,74 @@ async def create_question(
     summary="Get a question",
     responses=problems(401, 404, 422),
 )
-async def get_question(question_id: IdPath, session: SessionDep, user: CurrentUser) -> schemas.QuestionDetail:
-    """One question with its skills and the interviews where it was asked (with your ratings)."""
-    return await service.get_detail(session, user, question_id)
+@read_only
+async def get_question(
+    question_id: IdPath, session: SessionDep, user: CurrentUser, response: Response
+) -> schemas.QuestionDetail:
+    """One question with its skills and the interviews where it was asked (with your ratings).
+    The `ETag` header names this version: send it back as `If-Match` when you write."""
+    detail = await service.get_detail(session, user, question_id)
+    set_etag(response, detail)
+    return detail
 
 
 @router.put(
     "/{question_id}",
     response_model=schemas.QuestionRead,
     summary="Replace a question",
-    responses=problems(401, 404, 422),
+    responses=problems(401, 404, 412, 422),
 )
 async def replace_question(
-    question_id: IdPath, data: schemas.QuestionCreate, session: SessionDep, user: CurrentUser
+    question_id: IdPath,
+    data: schemas.QuestionCreate,
+    session: SessionDep,
+    user: CurrentUser,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> schemas.QuestionRead:
-    """Replace every field (fields left out take their defaults; `skill_ids` replaces the skills)."""
-    return schemas.QuestionRead.model_validate(
-        await service.update_question(session, user, question_id, data.model_dump())
-    )
+    """Replace every field (fields left out take their defaults; `skill_ids` replaces the skills).
+    `If-Match`: 412 when the question changed since you read that `ETag` (nothing is written);
+    without it the last write wins. The response carries the new `ETag`."""
+    question = await service.update_question(session, user, question_id, data.model_dump(), if_match=if_match)
+    set_etag(response, question)
+    return schemas.QuestionRead.model_validate(question)
 
 
 @router.patch(
     "/{question_id}",
     response_model=schemas.QuestionRead,
     summary="Update a question",
-    responses=problems(401, 404, 422),
+    responses=problems(401, 404, 412, 422),
 )
 async def patch_question(
-    question_id: IdPath, data: schemas.QuestionUpdate, session: SessionDep, user: CurrentUser
+    question_id: IdPath,
+    data: schemas.QuestionUpdate,
+    session: SessionDep,
+    user: CurrentUser,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> schemas.QuestionRead:
-    """Change only the fields sent."""
-    return schemas.QuestionRead.model_validate(
-        await service.update_question(session, user, question_id, data.model_dump(exclude_unset=True))
-    )
+    """Change only the fields sent (`skill_ids` sets the skills; sending the same set twice, even
+    at once, is harmless). `If-Match`: 412 when the question changed since you read that `ETag`;
+    without it the last write wins. The response carries the new `ETag`."""
+    changes = data.model_dump(exclude_unset=True)
+    question = await service.update_question(session, user, question_id, changes, if_match=if_match)
+    set_etag(response, question)
+    return schemas.QuestionRead.model_validate(question)
 
 
 @router.delete(
     "/{question_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a question (soft)",
-    responses=problems(401, 404, 422),
+    responses=problems(401, 404, 412, 422),
 )
-async def delete_question(question_id: IdPath, session: SessionDep, user: CurrentUser) -> None:
-    """Move the question to the trash; `POST /api/questions/{id}/restore` brings it back."""
-    await service.soft_delete(session, user, question_id)
+async def delete_question(
+    question_id: IdPath, session: SessionDep, user: CurrentUser, if_match: IfMatch = None
+) -> None:
+    """Move the question to the trash; `POST /api/questions/{id}/restore` brings it back.
+    `If-Match`: 412 when the question changed since you read that `ETag`."""
+    await service.soft_delete(session, user, question_id, if_match=if_match)
 
 
 @router.post(

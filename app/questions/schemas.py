@@ -6,7 +6,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints
 
-from app.kit.schemas import Id, LongText, Name, ReadSchema, Schema, Tag, storable
+from app.kit.schemas import Id, LongText, Name, ReadSchema, Schema, Tag, UpdateSchema, storable
+from app.models import Question
 from app.models.enums import QuestionCategory, QuestionDifficulty
 from app.skills.schemas import SkillBrief
 
@@ -35,7 +36,10 @@ class QuestionCreate(Schema):
     skill_ids: list[Id] = Field(default_factory=list, max_length=50)
 
 
-class QuestionUpdate(Schema):
+class QuestionUpdate(UpdateSchema):
+    __orm_model__ = Question
+    __not_null__ = frozenset({"skill_ids", "tags"})
+
     question_text: QuestionText | None = None
     question_category: QuestionCategory | None = None
     question_difficulty: QuestionDifficulty | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, delete, func, insert, literal, select
+from sqlalchemy import ColumnElement, Select, String, delete, false, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,13 +14,16 @@ from sqlalchemy.orm import selectinload
 from app.errors import NotFound, Unprocessable
 from app.kit import crud
 from app.kit.crud import apply_changes, check_refs, get_owned
+from app.kit.etag import check_if_match
 from app.kit.pagination import PageParams, SortOrder, paginate
 from app.kit.schemas import Page
+from app.kit.search import FUZZY_MIN_LENGTH, has_exclusions, prefix_tsquery
 from app.models import Company, Interview, InterviewQuestion, Question, Skill, User, question_skills
 from app.models.enums import QuestionCategory, QuestionDifficulty
 from app.questions import schemas
 
-LOAD = (selectinload(Question.skills),)
+# Skills in the trash are hidden from their questions (and back when restored).
+LOAD = (selectinload(Question.skills.and_(Skill.deleted_at.is_(None))),)
 
 
 @dataclass(frozen=True)
@@ -52,12 +55,29 @@ class QuestionFilters:
                 )
             )
         if self.q:
-            out.append(Question.search_vector.op("@@")(_tsquery(self.q)))
+            out.append(_search(self.q)[0])
         return out
 
 
-def _tsquery(q: str) -> Any:
-    return func.websearch_to_tsquery("english", q)
+def _search(q: str) -> tuple[ColumnElement[bool], list[Any]]:
+    """Questions whose text, notes or sample answer hold every word as a word prefix (full-text,
+    ranked by ts_rank_cd), or whose text is close to the query (pg_trgm, for typos): the
+    condition, and the ORDER BY that puts full-text hits first, best first."""
+    text = q.strip()
+    similarity = func.word_similarity(text, Question.question_text)
+    # pg_trgm on very short text matches too much to be useful.
+    fuzzy = (
+        literal(text).op("<%")(Question.question_text)
+        if len(text) >= FUZZY_MIN_LENGTH and not has_exclusions(text)
+        else false()
+    )
+    tsquery_text = prefix_tsquery(text)
+    if tsquery_text is None:
+        return fuzzy, [similarity.desc()]
+    tsquery = func.to_tsquery("english", tsquery_text)
+    hit = Question.search_vector.op("@@")(tsquery)
+    rank = func.ts_rank_cd(Question.search_vector, tsquery)
+    return or_(hit, fuzzy), [hit.desc(), rank.desc(), similarity.desc()]
 
 
 SORT_COLUMNS: dict[str, Any] = {
@@ -84,8 +104,7 @@ async def list_questions(
         sort_by = schemas.QuestionSort.relevance if filters.q else schemas.QuestionSort.created_at
     if sort_by is schemas.QuestionSort.relevance:
         if filters.q:
-            rank = func.ts_rank_cd(Question.search_vector, _tsquery(filters.q))
-            stmt = stmt.order_by(rank.desc(), Question.id.desc())
+            stmt = stmt.order_by(*_search(filters.q)[1], Question.id.desc())
         else:  # relevance without a query: newest first
             stmt = stmt.order_by(Question.created_at.desc(), Question.id.desc())
     else:
@@ -125,23 +144,33 @@ async def get_detail(session: AsyncSession, user: User, question_id: int) -> sch
     )
 
 
+def _live_skills() -> Select[Any]:
+    return select(Skill.id).where(Skill.deleted_at.is_(None))
+
+
 async def _set_skills(session: AsyncSession, user: User, question_id: int, skill_ids: list[int]) -> None:
+    """Make the question's live skills exactly these. Idempotent under concurrency (the question
+    row is locked by the caller, and inserts skip links that exist); links to skills in the trash
+    are kept for when the skill comes back."""
     skill_ids = list(dict.fromkeys(skill_ids))
     if skill_ids:
-        owned = set(
-            (
-                await session.execute(
-                    select(Skill.id).where(Skill.id.in_(skill_ids), Skill.owner_id == user.id)
-                )
-            ).scalars()
-        )
+        stmt = _live_skills().where(Skill.id.in_(skill_ids), Skill.owner_id == user.id)
+        owned = set((await session.execute(stmt.with_for_update(read=True, key_share=True))).scalars())
         missing = [s for s in skill_ids if s not in owned]
         if missing:
             raise Unprocessable(f"Skill {missing[0]} was not found.", field="body.skill_ids")
-    await session.execute(delete(question_skills).where(question_skills.c.question_id == question_id))
+    await session.execute(
+        delete(question_skills).where(
+            question_skills.c.question_id == question_id,
+            question_skills.c.skill_id.not_in(skill_ids),
+            question_skills.c.skill_id.in_(_live_skills()),
+        )
+    )
     if skill_ids:
         await session.execute(
-            insert(question_skills), [{"question_id": question_id, "skill_id": s} for s in skill_ids]
+            pg_insert(question_skills)
+            .values([{"question_id": question_id, "skill_id": s} for s in skill_ids])
+            .on_conflict_do_nothing()
         )
 
 
@@ -160,24 +189,38 @@ _NOT_NULL = {"question_text", "question_category", "question_difficulty", "tags"
 
 
 async def update_question(
-    session: AsyncSession, user: User, question_id: int, changes: dict[str, Any]
+    session: AsyncSession,
+    user: User,
+    question_id: int,
+    changes: dict[str, Any],
+    *,
+    if_match: str | None = None,
 ) -> Question:
-    question = await get_owned(session, Question, question_id, user, "Question")
+    """Apply changes holding the question row locked, so concurrent writers take turns and
+    ``If-Match`` is checked against the version being changed."""
+    question = await get_owned(session, Question, question_id, user, "Question", lock=True)
+    check_if_match(if_match, question)
     for name in _NOT_NULL:
         if name in changes and changes[name] is None:
             raise Unprocessable(f"{name} cannot be null.", field=f"body.{name}")
+    changes = dict(changes)
     skill_ids = changes.pop("skill_ids", None)
     await check_refs(session, user, {"company_id": (Company, "Company", changes.get("company_id"))})
     apply_changes(question, changes)
-    await session.flush()
     if skill_ids is not None:
         await _set_skills(session, user, question_id, skill_ids)
+        question.updated_at = func.now()  # the ETag covers the skills
+    await session.flush()
     session.expunge(question)
     return await get_question(session, user, question_id)
 
 
-async def soft_delete(session: AsyncSession, user: User, question_id: int) -> None:
-    await crud.soft_delete(session, Question, question_id, user, "Question")
+async def soft_delete(
+    session: AsyncSession, user: User, question_id: int, *, if_match: str | None = None
+) -> None:
+    question = await get_owned(session, Question, question_id, user, "Question", lock=True)
+    check_if_match(if_match, question)
+    await crud.trash(session, question)
 
 
 async def restore(session: AsyncSession, user: User, question_id: int) -> Question:
@@ -185,17 +228,25 @@ async def restore(session: AsyncSession, user: User, question_id: int) -> Questi
     return await get_question(session, user, question_id)
 
 
+async def _locked_question(session: AsyncSession, user: User, question_id: int) -> Question:
+    question = await get_owned(session, Question, question_id, user, "Question", lock=True)
+    question.updated_at = func.now()  # the ETag covers the skills
+    return question
+
+
 async def link_skill(session: AsyncSession, user: User, question_id: int, skill_id: int) -> Question:
-    await get_owned(session, Question, question_id, user, "Question")
+    question = await _locked_question(session, user, question_id)
     await check_refs(session, user, {"skill_id": (Skill, "Skill", skill_id)})
     await session.execute(
         pg_insert(question_skills).values(question_id=question_id, skill_id=skill_id).on_conflict_do_nothing()
     )
+    await session.flush()
+    session.expunge(question)
     return await get_question(session, user, question_id)
 
 
 async def unlink_skill(session: AsyncSession, user: User, question_id: int, skill_id: int) -> None:
-    await get_owned(session, Question, question_id, user, "Question")
+    await _locked_question(session, user, question_id)
     result = await session.execute(
         delete(question_skills).where(
             question_skills.c.question_id == question_id, question_skills.c.skill_id == skill_id

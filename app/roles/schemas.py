@@ -6,7 +6,8 @@ from enum import StrEnum
 from pydantic import Field
 
 from app.companies.schemas import CompanyBrief
-from app.kit.schemas import Id, LongText, Name, ReadSchema, Schema, ShortText, UrlText
+from app.kit.schemas import Id, LongText, Name, ReadSchema, Schema, ShortText, UpdateSchema, UrlText
+from app.models import Role
 from app.models.enums import SeniorityLevel
 
 
@@ -19,7 +20,9 @@ class RoleCreate(Schema):
     job_url: UrlText | None = None
 
 
-class RoleUpdate(Schema):
+class RoleUpdate(UpdateSchema):
+    __orm_model__ = Role
+
     role_title: Name | None = None
     company_id: Id | None = None
     seniority_level: SeniorityLevel | None = None

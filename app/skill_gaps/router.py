@@ -4,13 +4,14 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Query
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from app.auth.dependencies import get_current_user
 from app.kit.crud import Resource, crud_router
 from app.kit.schemas import Id
-from app.models import Interview, Question, Skill, SkillGap, User
+from app.models import Interview, Question, Skill, SkillGap
 from app.models.enums import GapSeverity, GapStatus
 from app.skill_gaps import schemas
 
@@ -34,10 +35,13 @@ async def gap_filters(
     return out
 
 
-async def _stamp_resolution(session: AsyncSession, user: User, data: dict[str, Any], obj: Any) -> None:
+async def _stamp_resolution(
+    session: AsyncSession, owner_id: int, data: dict[str, Any], obj: Any
+) -> dict[str, Any]:
     """Keep resolved_at in step with the status."""
-    if "status" in data:
-        data["resolved_at"] = datetime.now(UTC) if data["status"] == GapStatus.resolved else None
+    if "status" not in data:
+        return data
+    return {**data, "resolved_at": datetime.now(UTC) if data["status"] == GapStatus.resolved else None}
 
 
 router = crud_router(
@@ -55,6 +59,8 @@ router = crud_router(
         search_columns=[SkillGap.gap_description, SkillGap.action_plan],
         filters=gap_filters,
         unique_message="This skill gap conflicts with existing data.",
+        current_user=get_current_user,
+        visible=[SkillGap.skill_id.in_(select(Skill.id).where(Skill.deleted_at.is_(None)))],
         references={
             "skill_id": (Skill, "Skill"),
             "interview_id": (Interview, "Interview"),

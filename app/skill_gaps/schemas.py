@@ -5,7 +5,8 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from app.kit.schemas import Id, LongText, ReadSchema, Schema
+from app.kit.schemas import Id, LongText, ReadSchema, Schema, UpdateSchema
+from app.models import SkillGap
 from app.models.enums import GapSeverity, GapStatus
 from app.skills.schemas import SkillBrief
 
@@ -20,7 +21,9 @@ class SkillGapCreate(Schema):
     action_plan: LongText | None = None
 
 
-class SkillGapUpdate(Schema):
+class SkillGapUpdate(UpdateSchema):
+    __orm_model__ = SkillGap
+
     skill_id: Id | None = None
     gap_description: LongText | None = Field(default=None, min_length=1)
     interview_id: Id | None = None

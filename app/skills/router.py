@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import Query
 from sqlalchemy import ColumnElement
 
+from app.auth.dependencies import get_current_user
 from app.kit.crud import InUse, Resource, crud_router
 from app.models import InterviewSkill, Skill, SkillGap, UserSkill, question_skills
 from app.models.enums import SkillCategory
@@ -33,13 +34,14 @@ router = crud_router(
         search_columns=[Skill.skill_name, Skill.description],
         filters=skill_filters,
         unique_message="You already track a skill with this name.",
+        current_user=get_current_user,
         in_use=[
             InUse(InterviewSkill, InterviewSkill.skill_id, "interview links"),
             InUse(question_skills, question_skills.c.skill_id, "question links"),  # type: ignore[arg-type]
             InUse(SkillGap, SkillGap.skill_id, "skill gaps"),
             InUse(UserSkill, UserSkill.skill_id, "user skill entries"),
         ],
-        # Links, gaps and levels go with the skill through ON DELETE CASCADE.
-        cascade=None,
+        # Links, gaps and levels stay in place while the skill is in the trash (hidden with it)
+        # and are there again when it is restored.
     )
 )

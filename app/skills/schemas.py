@@ -5,7 +5,8 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from app.kit.schemas import LongText, ReadSchema, Schema, ShortText
+from app.kit.schemas import LongText, ReadSchema, Schema, ShortText, UpdateSchema
+from app.models import Skill
 from app.models.enums import SkillCategory
 
 
@@ -15,7 +16,9 @@ class SkillCreate(Schema):
     description: LongText | None = None
 
 
-class SkillUpdate(Schema):
+class SkillUpdate(UpdateSchema):
+    __orm_model__ = Skill
+
     skill_name: ShortText | None = None
     skill_category: SkillCategory | None = None
     description: LongText | None = None

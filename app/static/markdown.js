@@ -1,16 +1,29 @@
 // A tiny, safe Markdown renderer for the coach's answers: headings, lists, paragraphs, fenced
-// code, **bold**, _italic_ and `code`. It builds DOM nodes with textContent only (no innerHTML),
-// so nothing in an answer can inject markup.
+// code, **bold** / __bold__, *italic* / _italic_ and `code`, in every block (list items and
+// headings too). It builds DOM nodes with textContent only (no innerHTML), so nothing in an
+// answer can inject markup.
+
+// Emphasis opens and closes next to a non-space character and never inside a word, so
+// "2 * 3 * 4" and author_id stay as they are.
+const INLINE = new RegExp(
+  [
+    '`[^`]+`',
+    String.raw`(?<![\w*])\*\*(?=\S)[^*]*?\S\*\*(?![\w*])`,
+    String.raw`(?<![\w_])__(?=\S)[^_]*?\S__(?![\w_])`,
+    String.raw`(?<![\w*])\*(?=[^\s*])[^*]*?[^\s*]?\*(?![\w*])`,
+    String.raw`(?<![\w_])_(?=[^\s_])[^_]*?[^\s_]?_(?![\w_])`,
+  ].join('|'),
+  'g',
+);
 
 function inline(parent, text) {
-  // Underscores inside words (author_id) are not emphasis.
-  const pattern = /(\*\*[^*]+\*\*|`[^`]+`|(?<![\w])_[^_\s][^_]*_(?![\w]))/g;
   let last = 0;
-  for (const match of text.matchAll(pattern)) {
+  for (const match of text.matchAll(INLINE)) {
     if (match.index > last) parent.append(text.slice(last, match.index));
     const token = match[0];
-    const tag = token.startsWith('**') ? 'strong' : token.startsWith('`') ? 'code' : 'em';
-    const trim = tag === 'strong' ? 2 : 1;
+    const strong = token.startsWith('**') || token.startsWith('__');
+    const tag = token.startsWith('`') ? 'code' : strong ? 'strong' : 'em';
+    const trim = strong ? 2 : 1;
     const node = document.createElement(tag);
     node.textContent = token.slice(trim, -trim);
     parent.append(node);

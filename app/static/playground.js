@@ -6,13 +6,16 @@ import { AGENT_EVENT_TYPES, SseParser, clientError, toAgentEvent } from './sse-p
 const $ = (id) => document.getElementById(id);
 const state = { token: sessionStorage.getItem('itk-token'), conversationId: null, abort: null, source: null };
 
+// Thrown after a 401 has already signed the user out (and said why).
+class SignedOut extends Error {}
+
 function authHeaders() {
   return state.token ? { Authorization: `Bearer ${state.token}` } : {};
 }
 
 async function api(path, options = {}) {
   const response = await fetch(path, { ...options, headers: { ...authHeaders(), ...(options.headers || {}) } });
-  if (response.status === 401) { signOut(); throw new Error('Your session expired; sign in again.'); }
+  if (response.status === 401) { signOut('Your session expired; sign in again.'); throw new SignedOut(); }
   if (!response.ok) {
     let detail = `${response.status}`;
     try { detail = (await response.json()).detail || detail; } catch (_) { /* not JSON */ }
@@ -23,27 +26,45 @@ async function api(path, options = {}) {
 
 // ---- sign in --------------------------------------------------------------------------------
 
+async function problemMessage(response) {
+  try {
+    const p = await response.json();
+    const field = p.errors?.[0]?.message;
+    return field ? `${p.detail} ${field}` : (p.detail || `${response.status}`);
+  } catch (_) {
+    return `${response.status}`;
+  }
+}
+
+// Signing in never creates an account: a mistyped email must not land in an empty one.
 async function signIn(email, password) {
   const form = new URLSearchParams({ username: email, password });
-  let r = await fetch('/api/auth/token', { method: 'POST', body: form });
-  if (r.status === 401) {
-    const reg = await fetch('/api/auth/register', {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password }),
-    });
-    if (!reg.ok && reg.status !== 409) {
-      const p = await reg.json();
-      throw new Error(p.errors?.[0]?.message ? `${p.detail} ${p.errors[0].message}` : p.detail);
-    }
-    r = await fetch('/api/auth/token', { method: 'POST', body: form });
-  }
-  if (!r.ok) throw new Error((await r.json()).detail);
+  const r = await fetch('/api/auth/token', { method: 'POST', body: form });
+  if (r.status === 401) throw new Error('Wrong email or password. New here? Press "Create account".');
+  if (!r.ok) throw new Error(await problemMessage(r));
   return (await r.json()).access_token;
 }
 
-function signOut() {
+async function createAccount(email, password) {
+  const r = await fetch('/api/auth/register', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password }),
+  });
+  if (r.status === 409) throw new Error('An account with this email already exists; press "Sign in".');
+  if (!r.ok) throw new Error(await problemMessage(r));
+  return signIn(email, password);
+}
+
+function signOut(message = '') {
+  stop();
   sessionStorage.removeItem('itk-token');
   state.token = null;
+  state.conversationId = null;
+  $('thread').replaceChildren();
+  $('conversations').replaceChildren();
+  $('password').value = '';
+  $('key').value = '';
   showLogin();
+  $('login-error').textContent = message;
 }
 
 function showLogin() {
@@ -266,22 +287,25 @@ async function openConversation(id) {
 $('login-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   $('login-error').textContent = '';
+  const action = e.submitter?.value === 'create-account' ? createAccount : signIn;
   try {
-    state.token = await signIn($('email').value, $('password').value);
+    state.token = await action($('email').value, $('password').value);
     sessionStorage.setItem('itk-token', state.token);
     await showApp();
   } catch (err) {
-    $('login-error').textContent = err.message;
+    if (!(err instanceof SignedOut)) $('login-error').textContent = err.message;
   }
 });
 $('key-form').addEventListener('submit', async (e) => {
   e.preventDefault();
+  $('login-error').textContent = '';
   state.token = $('key').value.trim();
   try {
     await showApp();
     sessionStorage.setItem('itk-token', state.token);
   } catch (err) {
-    $('login-error').textContent = err.message;
+    $('login-error').textContent = err instanceof SignedOut
+      ? 'That token or API key is not valid (or it has expired).' : err.message;
   }
 });
 $('ask-form').addEventListener('submit', (e) => { e.preventDefault(); ask($('question').value); });
@@ -294,6 +318,6 @@ $('new-conversation').addEventListener('click', () => {
   $('thread').replaceChildren();
   loadConversations();
 });
-$('logout').addEventListener('click', signOut);
+$('logout').addEventListener('click', () => signOut());
 
-if (state.token) showApp().catch(() => showLogin()); else showLogin();
+if (state.token) showApp().catch(() => signOut()); else showLogin();

@@ -75,6 +75,52 @@ _PRACTICE_RATINGS = text(
     """
 )
 
+# Rounds of live interviews: overall (grouping ()) and per round type.
+_ROUNDS = text(
+    """
+    SELECT GROUPING(r.round_type) = 0 AS by_type, r.round_type::text AS round_type,
+           count(*) AS total, count(r.round_rating) AS rated, avg(r.round_rating) AS avg,
+           count(*) FILTER (WHERE r.passed) AS passed, count(*) FILTER (WHERE NOT r.passed) AS failed
+    FROM interview_rounds r JOIN interviews i ON i.id = r.interview_id
+    WHERE r.owner_id = :uid AND i.owner_id = :uid AND i.deleted_at IS NULL
+    GROUP BY GROUPING SETS ((), (r.round_type))
+    """
+)
+
+
+def _pass_rate(passed: int, failed: int) -> float | None:
+    return round(passed / (passed + failed), 4) if passed + failed else None
+
+
+async def _rounds(session: AsyncSession, uid: dict[str, int]) -> schemas.RoundStats:
+    overall: dict[str, Any] = {"total": 0, "rated": 0, "avg": None, "passed": 0, "failed": 0}
+    by_type: list[schemas.RoundTypeStats] = []
+    for row in (await session.execute(_ROUNDS, uid)).mappings():
+        if not row["by_type"]:
+            overall = dict(row)
+            continue
+        by_type.append(
+            schemas.RoundTypeStats(
+                round_type=row["round_type"],
+                total=row["total"],
+                rated=row["rated"],
+                average_rating=_round(row["avg"]),
+                passed=row["passed"],
+                failed=row["failed"],
+                pass_rate=_pass_rate(row["passed"], row["failed"]),
+            )
+        )
+    by_type.sort(key=lambda t: t.round_type)
+    return schemas.RoundStats(
+        total=overall["total"],
+        rated=overall["rated"],
+        average_rating=_round(overall["avg"]),
+        passed=overall["passed"],
+        failed=overall["failed"],
+        pass_rate=_pass_rate(overall["passed"], overall["failed"]),
+        by_round_type=by_type,
+    )
+
 
 def _round(value: Any) -> float | None:
     return round(float(value), 2) if value is not None else None
@@ -238,4 +284,5 @@ async def overview(session: AsyncSession, user: User) -> schemas.StatsOverview:
         weakest_categories=sorted(per_category, key=lambda g: (g.average_rating, g.key))[:3],
         weakest_skills=sorted(per_skill, key=lambda g: (g.average_rating, g.key))[:3],
         practice=practice,
+        rounds=await _rounds(session, uid),
     )

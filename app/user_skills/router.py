@@ -3,9 +3,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Query
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import selectinload
 
+from app.auth.dependencies import get_current_user
 from app.kit.crud import Resource, crud_router
 from app.models import Skill, UserSkill
 from app.models.enums import ProficiencyLevel
@@ -34,6 +35,8 @@ router = crud_router(
         search_columns=[UserSkill.notes],
         filters=user_skill_filters,
         unique_message="You already recorded your level for this skill; update it instead.",
+        current_user=get_current_user,
+        visible=[UserSkill.skill_id.in_(select(Skill.id).where(Skill.deleted_at.is_(None)))],
         references={"skill_id": (Skill, "Skill")},
         options=[selectinload(UserSkill.skill)],
         description="Your own level in one of your skills (one entry per skill).",

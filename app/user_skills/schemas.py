@@ -5,7 +5,8 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from app.kit.schemas import Id, LongText, Rating, ReadSchema, Schema
+from app.kit.schemas import Id, LongText, Rating, ReadSchema, Schema, UpdateSchema
+from app.models import UserSkill
 from app.models.enums import ProficiencyLevel
 from app.skills.schemas import SkillBrief
 
@@ -19,7 +20,9 @@ class UserSkillCreate(Schema):
     notes: LongText | None = None
 
 
-class UserSkillUpdate(Schema):
+class UserSkillUpdate(UpdateSchema):
+    __orm_model__ = UserSkill
+
     proficiency_level: ProficiencyLevel | None = None
     self_rating: Rating | None = None
     years_experience: float | None = Field(default=None, ge=0, le=80)

@@ -28,7 +28,14 @@ class Scenario:
         "Start with the requirements. Then estimate the load. Then sketch the API and the data model."
     )
     route_agent: str = "architect"
-    tool_args: str | None = None  # raw tool arguments, to test unparsable output
+    tool_args: str | None = None  # raw tool-call arguments, to test a small model's invalid output
+    grade: dict[str, Any] | None = None  # the structured grade (GradeOutput) to return
+    grade_raw: str | None = None  # or raw arguments, to test a malformed grade
+    # Which structured-output requests the server accepts, like real servers: "all"; "no_json_schema"
+    # (llama.cpp: a 500 for response_format json_schema); "json_object_only" (also a 400 for tools);
+    # "none" (every structured request fails).
+    structured_support: str = "all"
+    structured_formats: list[str] = field(default_factory=list)  # tools | json_schema | json_object | text
     follow_ups: list[str] = field(
         default_factory=lambda: ["What breaks first?", "How would you shard it?", "What would you monitor?"]
     )
@@ -82,6 +89,19 @@ class FakeOpenAI:
                 )
             return StreamingResponse(self._stream(body, sc), media_type="text/event-stream")
         sc.structured_requests += 1
+        kind = "tools" if body.get("tools") else ((body.get("response_format") or {}).get("type") or "text")
+        sc.structured_formats.append(kind)
+        refused = {
+            "all": set(),
+            "no_json_schema": {"json_schema"},
+            "json_object_only": {"json_schema", "tools"},
+            "none": {"json_schema", "tools", "json_object", "text"},
+        }[sc.structured_support]
+        if kind in refused:
+            status = 400 if kind == "tools" else 500
+            return JSONResponse(
+                {"error": {"message": f"{kind} is not supported", "type": "server_error"}}, status_code=status
+            )
         return JSONResponse(self._structured(body, sc))
 
     async def _stream(self, body: dict[str, Any], sc: Scenario) -> Any:
@@ -132,13 +152,21 @@ class FakeOpenAI:
         name = tools[0]["function"]["name"] if tools else None
         if name is None:
             fmt = body.get("response_format") or {}
-            name = ((fmt.get("json_schema") or {}).get("name")) or "RoutingDecision"
-        if name == "FollowUps":
+            name = (fmt.get("json_schema") or {}).get("name")
+        if name is None:  # JSON mode: the schema is only in the prompt
+            prompt = " ".join(str(m.get("content")) for m in body.get("messages", []))
+            if '"better_answer_outline"' in prompt:
+                name = "GradeOutput"
+            else:
+                name = "FollowUps" if '"questions"' in prompt else "RoutingDecision"
+        if name == "GradeOutput":
+            args = sc.grade_raw if sc.grade_raw is not None else json.dumps(sc.grade or {})
+        elif name == "FollowUps":
             args = json.dumps({"questions": sc.follow_ups})
         else:
-            args = sc.tool_args or json.dumps(
-                {"agent": sc.route_agent, "confidence": 0.77, "reason": "The fake said so."}
-            )
+            args = json.dumps({"agent": sc.route_agent, "confidence": 0.77, "reason": "The fake said so."})
+            if tools and sc.tool_args is not None:
+                args = sc.tool_args
         usage = {"prompt_tokens": 5, "completion_tokens": 5, "total_tokens": 10}
         if tools:
             message = {

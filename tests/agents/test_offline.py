@@ -7,7 +7,10 @@ from typing import Any
 import httpx
 import pytest
 
+from app.agents import knowledge
 from app.agents.classifier import classify
+from app.agents.providers.coach import HONEST_LINE
+from app.agents.specialists import AgentId
 from tests import factories as f
 from tests.agents import sse
 from tests.agents.routing_cases import CASES
@@ -73,44 +76,30 @@ async def test_stream_routes_then_streams(client: httpx.AsyncClient, alice: User
 
 
 @pytest.mark.parametrize(
-    ("question", "agent", "sections"),
+    ("question", "agent"),
     [
-        (
-            "Tell me about a time you disagreed with your manager.",
-            "behavioral",
-            ["Situation", "Task", "Action", "Result"],
-        ),
-        (
-            "Find the longest substring without repeating characters.",
-            "coding",
-            ["Clarify", "Approach", "Complexity", "Code", "Tests"],
-        ),
-        (
-            "What metrics would you track for a new checkout flow?",
-            "product_manager",
-            ["Framework", "Metrics", "Prioritise"],
-        ),
-        (
-            "Monolith or microservices for a ten-person startup?",
-            "architect",
-            ["Options", "Trade-offs", "Recommendation"],
-        ),
-        (
-            "Explain the Python GIL and why it matters.",
-            "technical",
-            ["concept", "How it works", "example", "Pitfalls"],
-        ),
+        ("Tell me about a time you disagreed with your manager.", "behavioral"),
+        ("Find the longest substring without repeating characters.", "coding"),
+        ("What metrics would you track for a new checkout flow?", "product_manager"),
+        ("Monolith or microservices for a ten-person startup?", "architect"),
+        ("Explain the Python GIL and why it matters.", "technical"),
     ],
 )
 async def test_each_specialist_answers_in_its_shape(
-    client: httpx.AsyncClient, alice: UserCtx, question: str, agent: str, sections: list[str]
+    client: httpx.AsyncClient, alice: UserCtx, question: str, agent: str
 ) -> None:
     r = await client.post("/api/agents/answer", json={"question": question}, headers=alice.headers)
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["agent"] == agent and body["routing"]["agent"] == agent
-    for s in sections:
-        assert s in body["answer"], (s, body["answer"][:400])
+    # The matched topic's notes under its discipline's headings, or an honest fallback.
+    match = knowledge.default().match(question, AgentId(agent))
+    if match is None:
+        assert HONEST_LINE in body["answer"]
+    else:
+        assert HONEST_LINE not in body["answer"] and match.topic.summary in body["answer"]
+        for heading in match.topic.sections:
+            assert f"### {heading}" in body["answer"], (heading, body["answer"][:400])
     assert len(body["follow_ups"]) == 3 and body["model"].startswith("offline")
     assert body["conversation_id"] and body["message_id"] and body["duration_ms"] >= 0
 
@@ -132,7 +121,9 @@ async def test_explicit_agent_skips_routing(client: httpx.AsyncClient, alice: Us
     )
     routing = events[1]["payload"]["data"]
     assert routing == {**routing, "agent": "behavioral", "method": "explicit", "confidence": 1.0}
-    assert "Situation" in events[-1]["payload"]["data"]["answer"]
+    # No behavioural notes on Instagram: an honest line, never the system-design topic.
+    answer = events[-1]["payload"]["data"]["answer"]
+    assert HONEST_LINE in answer and "Instagram" in answer and "### Requirements" not in answer
     assert_problem(
         await client.post(
             "/api/agents/answer", json={"question": "x", "agent": "astrologer"}, headers=alice.headers
@@ -372,9 +363,6 @@ async def test_follow_ups_stay_with_the_conversations_specialist(
         )
     ).json()
     follow = first["follow_ups"][0]
-    assert follow == "How do you handle a celebrity with 100 million followers posting?"
-    # Alone, "how do you handle…" reads as behavioral; in this conversation it stays system design.
-    assert classify(follow).agent.value == "behavioral"
     second = (
         await client.post(
             "/api/agents/answer",
@@ -382,7 +370,8 @@ async def test_follow_ups_stay_with_the_conversations_specialist(
             headers=alice.headers,
         )
     ).json()
-    assert second["agent"] == "system_design" and "follow-up" in second["routing"]["reason"]
+    assert second["agent"] == "system_design"
+    assert second["answer"] != first["answer"] and HONEST_LINE not in second["answer"]
     # A clearly different question still switches specialist.
     third = (
         await client.post(

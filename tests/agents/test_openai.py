@@ -9,6 +9,11 @@ from typing import Any
 
 import httpx
 
+from app.agents.context import CoachingRequest
+from app.agents.llm import build_chat_model, build_provider
+from app.agents.providers.openai import forget_unsupported_methods
+from app.agents.specialists import AgentId
+from app.config import Settings
 from tests.agents import sse
 from tests.agents.fake_openai import FakeOpenAI
 from tests.live import LiveServer, live_user, wait_until
@@ -64,10 +69,46 @@ async def test_llm_routing_and_its_fallback(openai_live: LiveServer, fake_llm: F
     assert (routing["agent"], routing["method"], routing["confidence"]) == ("architect", "llm", 0.77)
     assert [e["event"] for e in events][-1] == "complete" and "follow_ups" not in [e["event"] for e in events]
 
+    # A small model's invalid tool call: retried once in JSON mode, which works.
+    forget_unsupported_methods()
     fake_llm.scenario.tool_args = "{not json"
     events = await _collect(openai_live, h, {"question": vague, "include_follow_ups": False})
-    assert events[1]["payload"]["data"]["method"] == "classifier"
+    assert events[1]["payload"]["data"]["method"] == "llm"
+    assert fake_llm.scenario.structured_formats[-2:] == ["tools", "json_object"]
+
+    # Nothing structured works: the local classifier's best guess, labelled as a guess.
+    fake_llm.scenario.structured_support = "none"
+    events = await _collect(openai_live, h, {"question": vague, "include_follow_ups": False})
+    routing = events[1]["payload"]["data"]
+    assert routing["method"] == "classifier" and "guess" in routing["reason"]
     assert events[-1]["event"] == "complete"
+    forget_unsupported_methods()
+
+
+async def test_structured_method_falls_back_to_json_mode_once_per_provider(
+    openai_settings: Settings, fake_llm: FakeOpenAI
+) -> None:
+    """llama.cpp's server refuses json_schema with a 500 and supports json_object only."""
+    forget_unsupported_methods()
+    settings = openai_settings.model_copy(update={"llm_structured_method": "json_schema"})
+    fake_llm.scenario.structured_support = "json_object_only"
+    vague = "What would you do with a thing like that?"
+    async with httpx.AsyncClient() as http:
+        provider = build_provider(settings, build_chat_model(settings, http))
+        decision = await provider.route(vague)
+        assert decision is not None and decision.agent == AgentId.architect
+        assert fake_llm.scenario.structured_formats == ["json_schema", "json_object"]
+        # Remembered: the next calls go straight to JSON mode, follow-ups included.
+        assert await provider.route(vague) is not None
+        questions = await provider.follow_ups(CoachingRequest(AgentId.architect, vague), "An answer.")
+        assert questions == fake_llm.scenario.follow_ups
+        assert fake_llm.scenario.structured_formats == [
+            "json_schema",
+            "json_object",
+            "json_object",
+            "json_object",
+        ]
+    forget_unsupported_methods()
 
 
 async def test_history_is_sent_when_continuing(openai_live: LiveServer, fake_llm: FakeOpenAI) -> None:

@@ -28,8 +28,13 @@ async def _redis() -> Any:
 
 
 async def _pg_counters(app: Any) -> int:
+    """Agent request counters in PostgreSQL (login-failure counters share the table)."""
     async with app.state.engine.connect() as conn:
-        return (await conn.exec_driver_sql("SELECT count(*) FROM rate_limit_counters")).scalar_one()
+        return (
+            await conn.exec_driver_sql(
+                "SELECT count(*) FROM rate_limit_counters WHERE bucket NOT LIKE 'login:%'"
+            )
+        ).scalar_one()
 
 
 async def test_counts_in_redis(make_client: Any, app: Any) -> None:

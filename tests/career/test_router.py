@@ -24,9 +24,11 @@ async def test_cv_versions_and_interview_link(client: httpx.AsyncClient, alice: 
         x["id"]
         for x in (await client.get(f"/api/interviews?cv_version_id={cv['id']}", headers=h)).json()["items"]
     ] == [i["id"]]
-    # Deleting a CV version clears the link; the interview stays.
+    # Deleting a CV version moves it to the trash; the interview stays and keeps its link.
     assert (await client.delete(f"/api/cv-versions/{cv['id']}", headers=h)).status_code == 204
-    assert (await client.get(f"/api/interviews/{i['id']}", headers=h)).json()["cv_version_id"] is None
+    assert (await client.get(f"/api/interviews/{i['id']}", headers=h)).json()["cv_version_id"] == cv["id"]
+    assert (await client.get(f"/api/cv-versions/{cv['id']}", headers=h)).status_code == 404
+    assert (await client.post(f"/api/cv-versions/{cv['id']}/restore", headers=h)).status_code == 200
     r = await client.patch(f"/api/cv-versions/{old['id']}", json={"is_active": True}, headers=h)
     assert r.json()["is_active"] is True
 

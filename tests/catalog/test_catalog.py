@@ -86,10 +86,10 @@ class TestCompanies:
         assert r.status_code == 204
         assert (await client.get("/api/interviews", headers=alice.headers)).json()["total"] == 0
         assert (await client.get("/api/roles", headers=alice.headers)).json()["total"] == 0
-        # The question stays in the bank, detached from the company.
+        # The question stays in the bank (still naming the company, which is only in the trash).
         assert (await client.get(f"/api/questions/{q['id']}", headers=alice.headers)).json()[
             "company_id"
-        ] is None
+        ] == c["id"]
 
     async def test_delete_unused(self, client: httpx.AsyncClient, alice: UserCtx) -> None:
         c = await f.company(client, alice)

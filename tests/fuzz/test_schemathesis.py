@@ -30,7 +30,8 @@ CHECKS = [
     schemathesis.checks.content_type_conformance,
     schemathesis.checks.response_schema_conformance,
 ]
-OWNED_TABLES = [
+# At least these hold the victim's rows; any other table with an owner_id is checked too.
+OWNED_TABLES = {
     "companies",
     "roles",
     "skills",
@@ -47,7 +48,7 @@ OWNED_TABLES = [
     "conversations",
     "messages",
     "api_keys",
-]
+}
 
 
 class World:
@@ -55,19 +56,35 @@ class World:
     headers: dict[str, str]
     fuzzer_id: int
     victim_id: int
-    victim_snapshot: dict[str, int]
+    victim_snapshot: dict[str, list[str]]
     database_url: str
 
 
 WORLD = World()
 
 
-async def _owned_counts(url: str, owner_id: int) -> dict[str, int]:
+async def _owned_rows(url: str, owner_id: int) -> dict[str, list[str]]:
+    """Every row the user owns, in every table with an owner_id (plus their questions' skill
+    links and their user row), column by column: any change to their data shows up here."""
     conn = await asyncpg.connect(**_asyncpg_dsn(url))
     try:
+        tables = [
+            r["table_name"]
+            for r in await conn.fetch(
+                "SELECT table_name FROM information_schema.columns "
+                "WHERE table_schema = 'public' AND column_name = 'owner_id' ORDER BY table_name"
+            )
+        ]
+        assert OWNED_TABLES <= set(tables), OWNED_TABLES - set(tables)
+        queries = {t: f'SELECT * FROM "{t}" WHERE owner_id = $1' for t in tables}
+        queries["question_skills"] = (
+            "SELECT qs.* FROM question_skills qs JOIN questions q ON q.id = qs.question_id "
+            "WHERE q.owner_id = $1"
+        )
+        queries["users"] = "SELECT * FROM users WHERE id = $1"
         return {
-            t: await conn.fetchval(f"SELECT count(*) FROM {t} WHERE owner_id = $1", owner_id)
-            for t in OWNED_TABLES
+            name: sorted(repr(sorted(dict(r).items())) for r in await conn.fetch(sql, owner_id))
+            for name, sql in queries.items()
         }
     finally:
         await conn.close()
@@ -91,7 +108,10 @@ def _setup_user(base: str, email: str) -> tuple[int, dict[str, str]]:
         )
         c.post("/api/skills", json={"skill_name": f"Skill {email}"}, headers=h)
         c.post("/api/agents/answer", json={"question": "Explain TCP."}, headers=h)
-    return uid, h
+        # The fuzzer authenticates with an API key: a fuzzed `POST /api/auth/logout` revokes access
+        # tokens, and the rest of the run would only see 401s.
+        key = c.post("/api/auth/api-keys", json={"name": "fuzz"}, headers=h).json()["key"]
+    return uid, {"Authorization": f"Bearer {key}"}
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -100,11 +120,15 @@ def fuzz_world(settings: Settings, database_url: str) -> Iterator[None]:
     WORLD.server, WORLD.database_url = server, database_url
     WORLD.victim_id, _ = _setup_user(server.url, "victim@example.com")
     WORLD.fuzzer_id, WORLD.headers = _setup_user(server.url, "fuzzer@example.com")
-    WORLD.victim_snapshot = asyncio.run(_owned_counts(database_url, WORLD.victim_id))
+    WORLD.victim_snapshot = asyncio.run(_owned_rows(database_url, WORLD.victim_id))
+    assert WORLD.victim_snapshot["interviews"] and WORLD.victim_snapshot["questions"]
     yield
-    after = asyncio.run(_owned_counts(database_url, WORLD.victim_id))
+    after = asyncio.run(_owned_rows(database_url, WORLD.victim_id))
     server.stop()
-    assert after == WORLD.victim_snapshot, "the fuzzer changed another user's rows"
+    changed = {
+        t for t in after.keys() | WORLD.victim_snapshot.keys() if after.get(t) != WORLD.victim_snapshot.get(t)
+    }
+    assert not changed, f"the fuzzer changed another user's rows in {sorted(changed)}"
 
 
 @pytest.fixture(autouse=True)

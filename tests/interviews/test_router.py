@@ -231,9 +231,9 @@ async def test_rounds(client: httpx.AsyncClient, alice: UserCtx) -> None:
     assert_problem(r, 409)
     r = await client.patch(f"{base}/{r2['id']}", json={"passed": True, "notes": "good"}, headers=h)
     assert r.json()["passed"] is True and r.json()["round_rating"] == 7
-    assert [x["round_number"] for x in (await client.get(base, headers=h)).json()] == [1, 2]
+    assert [x["round_number"] for x in (await client.get(base, headers=h)).json()["items"]] == [1, 2]
     assert (await client.delete(f"{base}/{r1['id']}", headers=h)).status_code == 204
-    assert [x["id"] for x in (await client.get(base, headers=h)).json()] == [r2["id"]]
+    assert [x["id"] for x in (await client.get(base, headers=h)).json()["items"]] == [r2["id"]]
     other = await f.interview(client, alice, c["id"])
     assert_problem(
         await client.patch(f"/api/interviews/{other['id']}/rounds/{r2['id']}", json={}, headers=h), 404
@@ -275,7 +275,7 @@ async def test_questions_and_skills_links(client: httpx.AsyncClient, alice: User
         }
     ]
     assert (await client.delete(f"{base}/questions/{q['id']}", headers=h)).status_code == 204
-    assert (await client.get(f"{base}/questions", headers=h)).json() == []
+    assert (await client.get(f"{base}/questions", headers=h)).json()["items"] == []
     assert (await client.get(f"/api/questions/{q['id']}", headers=h)).status_code == 200
 
     r = await client.post(f"{base}/skills", json={"skill_id": s["id"], "performance_rating": 4}, headers=h)
@@ -283,7 +283,8 @@ async def test_questions_and_skills_links(client: httpx.AsyncClient, alice: User
     assert_problem(await client.post(f"{base}/skills", json={"skill_id": s["id"]}, headers=h), 409)
     r = await client.patch(f"{base}/skills/{s['id']}", json={"performance_rating": 8}, headers=h)
     assert r.json()["performance_rating"] == 8
-    assert [x["skill_id"] for x in (await client.get(f"{base}/skills", headers=h)).json()] == [s["id"]]
+    skills = (await client.get(f"{base}/skills", headers=h)).json()["items"]
+    assert [x["skill_id"] for x in skills] == [s["id"]]
     assert (await client.delete(f"{base}/skills/{s['id']}", headers=h)).status_code == 204
     assert_problem(await client.delete(f"{base}/skills/{s['id']}", headers=h), 404)
 

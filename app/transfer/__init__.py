@@ -1,0 +1,1 @@
+"""Export and import: the whole account as versioned JSON, interviews and questions as CSV."""
