@@ -72,7 +72,7 @@ TAGS = [
     {"name": "user skills", "description": "Your own level in each skill."},
     {"name": "stats", "description": "Your statistics."},
     {"name": "review", "description": "Spaced repetition (FSRS): what to practise next, fed by every rating."},
-    {"name": "mock interviews", "description": "Mock interviews: planned questions, graded answers, follow-ups, a report."},
+    {"name": "mock interviews", "description": "Mock interviews: graded answers, follow-ups, reports."},
     {"name": "calendar", "description": "A secret iCalendar feed of your interviews for your calendar app."},
     {"name": "agents", "description": "AI interview coaching: six specialists, streamed over SSE."},
     {"name": "export and import", "description": "Everything you own as one JSON document, and back."},

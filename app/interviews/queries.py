@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.interviews import schemas
+from app.models import Interview, InterviewStatusChange
 
 # Children keep the order the API has always given: rounds by number, links by id, the
 # timeline oldest first. Links to questions or skills in the trash are hidden with them.
@@ -90,3 +92,27 @@ async def interview_detail(
     """The interview as the API shows it, or None when the owner has no such interview."""
     doc = await fetchval(session, DETAIL_SQL, interview_id, owner_id, include_deleted)
     return None if doc is None else schemas.InterviewRead.model_validate_json(doc)
+
+
+async def insert_interview(session: AsyncSession, owner_id: int, values: dict[str, Any]) -> int:
+    """Insert an interview and the first point of its status timeline (what
+    ``history.record_status`` adds on later changes) in one statement; its id."""
+    interviews: Table = Interview.__table__  # type: ignore[assignment]
+    timeline: Table = InterviewStatusChange.__table__  # type: ignore[assignment]
+    new = (
+        insert(interviews)
+        .values(owner_id=owner_id, **values)
+        .returning(
+            interviews.c.id, interviews.c.owner_id, interviews.c.interview_status, interviews.c.outcome
+        )
+        .cte("new")
+    )
+    stmt = (
+        insert(timeline)
+        .from_select(
+            ["owner_id", "interview_id", "interview_status", "outcome"],
+            select(new.c.owner_id, new.c.id, new.c.interview_status, new.c.outcome),
+        )
+        .returning(timeline.c.interview_id)
+    )
+    return int((await session.execute(stmt)).scalar_one())

@@ -172,12 +172,8 @@ async def create_interview(
 ) -> schemas.InterviewRead:
     values = data.model_dump()
     await _check_interview_refs(session, user, values, None)
-    interview = Interview(owner_id=user.id, **values)
-    session.add(interview)
-    await session.flush()
-    record_status(session, interview)
-    await session.flush()
-    return await get_interview(session, user, interview.id)
+    interview_id = await queries.insert_interview(session, user.id, values)
+    return await get_interview(session, user, interview_id)
 
 
 async def update_interview(

@@ -293,7 +293,10 @@ async def _generate(session: AsyncSession, plan: _Plan, provider: Provider) -> N
             )
             session.add(question)
             await session.flush()
-            why = f"Written by the {SPECIALISTS[agent].name}: your bank had no other fitting question. Added to your bank."
+            why = (
+                f"Written by the {SPECIALISTS[agent].name}: your bank had no other fitting question. "
+                "Added to your bank."
+            )
             before = len(plan.picks)
             plan.add(question.id, text, category, "generated", why)
             added = len(plan.picks) > before

@@ -22,7 +22,8 @@ router = APIRouter(prefix="/api/mock-interviews", tags=["mock interviews"])
 STREAM_DOC: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "Server-Sent Events: `grade`, `content`… (the interviewer's reaction), `follow_up` "
-        "or `next_question`, then `complete` — or `error`. Each `data:` is JSON `{event_type, data, timestamp}`.",
+        "or `next_question`, then `complete` — or `error`. "
+        "Each `data:` is JSON `{event_type, data, timestamp}`.",
         "content": {
             "text/event-stream": {
                 "schema": {

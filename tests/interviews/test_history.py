@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import Any
 
+import asyncpg
 import httpx
 from sqlalchemy import func, select
 
+from app import migrate
 from app.interviews.history import timeline_text
 from app.interviews.service import history_for
 from app.models import InterviewStatusChange
 from tests import factories as f
-from tests.conftest import TEST_PASSWORD, UserCtx
+from tests.conftest import TEST_PASSWORD, UserCtx, _asyncpg_dsn, database_url_for
 
 
 def _at(value: str) -> datetime:
@@ -104,3 +107,34 @@ async def test_history_goes_with_its_interview(app: Any, client: httpx.AsyncClie
     )
     assert r.status_code == 204, r.text
     assert await _rows(app, i["id"]) == 0
+
+
+def test_migration_starts_each_existing_timeline_at_creation(pg_server: Any) -> None:
+    async def run(sql: str) -> Any:
+        conn = await asyncpg.connect(**_asyncpg_dsn(url))
+        try:
+            return await (conn.fetch(sql) if sql.startswith("SELECT") else conn.execute(sql))
+        finally:
+            await conn.close()
+
+    url = database_url_for(pg_server, "history_migration")
+    migrate.upgrade(url, "0006")
+    asyncio.run(
+        run(
+            "INSERT INTO users (email, hashed_password) VALUES ('h@example.com', 'x');"
+            "INSERT INTO companies (owner_id, company_name) VALUES (1, 'Stripe');"
+            "INSERT INTO interviews (owner_id, company_id, interview_status, outcome, created_at) "
+            "VALUES (1, 1, 'completed', 'offer', '2026-01-05T10:00:00Z');"
+        )
+    )
+    migrate.upgrade(url, "0007")
+    rows = asyncio.run(
+        run(
+            "SELECT interview_id, interview_status::text AS s, outcome::text AS o, changed_at FROM interview_status_history"
+        )
+    )
+    assert [(r["interview_id"], r["s"], r["o"], r["changed_at"].isoformat()) for r in rows] == [
+        (1, "completed", "offer", "2026-01-05T10:00:00+00:00")
+    ]
+    migrate.downgrade(url, "0006")
+    assert asyncio.run(run("SELECT to_regclass('interview_status_history') AS t"))[0]["t"] is None

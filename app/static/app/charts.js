@@ -203,7 +203,7 @@ export function barChart({ width, height = 220, bars }) {
     const x = m.left + i * step;
     const bw = Math.max(2, step * 0.7);
     if (b.value > 0) {
-      svg.append(s('rect', { class: 'bar', x: x + (step - bw) / 2, y: Y(b.value), width: bw, height: Y(0) - Y(b.value), fill: '#0072B2', rx: 2 },
+      svg.append(s('rect', { class: 'mark bar', x: x + (step - bw) / 2, y: Y(b.value), width: bw, height: Y(0) - Y(b.value), fill: '#0072B2', rx: 2 },
         s('title', { text: `${b.title}: ${b.value}` })));
       svg.append(s('text', { x: x + step / 2, y: Y(b.value) - 4, 'text-anchor': 'middle', 'font-size': 11, text: b.value }));
     }
