@@ -199,7 +199,7 @@ async def _seed_demo(
                 from app.models import Interview, Role
 
                 for model in (Interview, Role, Company, Question, Skill, CvVersion, PracticeSession):
-                    await session.execute(delete(model).where(model.owner_id == user.id))  # type: ignore[attr-defined]
+                    await session.execute(delete(model).where(model.owner_id == user.id))
             with Progress(
                 TextColumn("{task.description:<20}"), BarColumn(), MofNCompleteColumn(), console=console
             ) as progress:

@@ -48,6 +48,8 @@ def read_only(endpoint: F) -> F:
     """Mark a GET route that never writes: its session runs in autocommit (no ``BEGIN`` /
     ``COMMIT`` round trips; each statement reads its own consistent snapshot), and a dropped
     connection is retried once instead of answering 503. Put it under ``@router.get``."""
+    # A mark on the function itself (functools.wraps carries it along); typing has no way to
+    # declare an attribute added to an arbitrary callable.
     endpoint.__read_only__ = True  # type: ignore[attr-defined]
     return endpoint
 

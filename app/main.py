@@ -71,7 +71,10 @@ TAGS = [
     {"name": "skill gaps", "description": "Gaps revealed by interviews and questions."},
     {"name": "user skills", "description": "Your own level in each skill."},
     {"name": "stats", "description": "Your statistics."},
-    {"name": "review", "description": "Spaced repetition (FSRS): what to practise next, fed by every rating."},
+    {
+        "name": "review",
+        "description": "Spaced repetition (FSRS): what to practise next, fed by every rating.",
+    },
     {"name": "mock interviews", "description": "Mock interviews: graded answers, follow-ups, reports."},
     {"name": "calendar", "description": "A secret iCalendar feed of your interviews for your calendar app."},
     {"name": "agents", "description": "AI interview coaching: six specialists, streamed over SSE."},
@@ -244,6 +247,7 @@ def _problem_openapi(app: FastAPI) -> None:
         app.openapi_schema = spec
         return spec
 
+    # FastAPI's documented hook for a custom schema is replacing the method on the instance.
     app.openapi = openapi  # type: ignore[method-assign]
 
 

@@ -44,9 +44,10 @@ class HeaderLimitedHttpToolsProtocol(HttpToolsProtocol):
         super().__init__(*args, **kwargs)
         self._head_bytes = 0  # bytes received since the current request's head began
         self._in_body = False  # the head is complete; what follows is the body
+        self._refused = False  # answered 431: nothing more is parsed on this connection
 
     def data_received(self, data: bytes) -> None:
-        if self.parser is None:  # refused (or lost): read nothing more
+        if self._refused or self.parser is None:  # refused (or lost: uvicorn drops its parser)
             return
         if not self._in_body:
             self._head_bytes += len(data)
@@ -69,4 +70,4 @@ class HeaderLimitedHttpToolsProtocol(HttpToolsProtocol):
         if not self.transport.is_closing():
             self.transport.write(_431(self.max_header_bytes))
             self.transport.close()
-        self.parser = None  # type: ignore[assignment]  # nothing more is parsed on this connection
+        self._refused = True

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from app.interviews.queries import DETAIL_SQL
 from bench.data import _dsn
 
 SECRET = os.environ["SECRET_KEY"]
@@ -68,6 +69,17 @@ async def interviews(request: Request) -> Response:
     return Response(json.dumps(body, default=_default), media_type="application/json")
 
 
+async def interview(request: Request) -> Response:
+    """The detail: the same one statement as the app, its JSON passed through."""
+    assert pool is not None
+    token = request.headers.get("authorization", "").removeprefix("Bearer ")
+    claims = jwt.decode(token, SECRET, algorithms=["HS256"])
+    async with pool.acquire() as conn:
+        user = await conn.fetchrow("SELECT id, is_active FROM users WHERE id = $1", int(claims["sub"]))
+        doc = await conn.fetchval(DETAIL_SQL, int(request.path_params["ident"]), user["id"], False)
+    return Response(doc, media_type="application/json")
+
+
 @contextlib.asynccontextmanager
 async def lifespan(_: Starlette) -> AsyncIterator[None]:
     global pool
@@ -76,4 +88,7 @@ async def lifespan(_: Starlette) -> AsyncIterator[None]:
     await pool.close()
 
 
-app = Starlette(routes=[Route("/api/interviews", interviews)], lifespan=lifespan)
+app = Starlette(
+    routes=[Route("/api/interviews", interviews), Route("/api/interviews/{ident:int}", interview)],
+    lifespan=lifespan,
+)

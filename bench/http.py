@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 
 from bench.common import PASSWORD, ROOT, AppServer, free_port
-from bench.data import HEAVY_EMAIL, email, ensure_all
+from bench.data import HEAVY_EMAIL, SHAPED_EMAIL, email, ensure_all
 
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 DURATION = os.environ.get("BENCH_DURATION", "6s")
@@ -123,11 +123,52 @@ class Ceiling:
         self.proc.wait(timeout=10)
 
 
+PATCH_LUA = """
+wrk.method = "PATCH"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"notes": "bench patch"}'
+"""
+
 CREATE_LUA = """
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"company_id": %d, "interview_type": "mock", "notes": "bench"}'
 """
+
+
+def _lua(text: str) -> str:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
+        fh.write(text)
+    return fh.name
+
+
+def shaped(base: str, database_url: str, secret: str) -> dict[str, Any]:
+    """The issue's reference user (60 interviews of 2 rounds, 3 questions, 2 skills): each
+    endpoint next to /api/auth/me on the same server, in the same run (and the detail next to
+    its raw-asyncpg ceiling)."""
+    h = login(base, SHAPED_EMAIL)
+    some = httpx.get(base + "/api/interviews?page_size=1", headers=h).json()["items"][0]
+    company = httpx.get(base + "/api/companies?page_size=1", headers=h).json()["items"][0]
+    detail = f"/api/interviews/{some['id']}"
+    list_q = "/api/interviews?sort_by=interview_date&sort_order=desc&page=1"
+    r: dict[str, Any] = {"me": wrk(base + "/api/auth/me", h)}
+    r["list"] = wrk(base + list_q, h)
+    r["detail"] = wrk(base + detail, h)
+    with Ceiling(database_url, secret) as ceiling:
+        r["detail_ceiling"] = wrk(ceiling.url + detail, h)
+        r["list_ceiling"] = wrk(ceiling.url + list_q + "&interview_status=completed", h)
+    r["search"] = wrk(base + "/api/questions?q=cache%20latency", h)
+    r["stats"] = wrk(base + "/api/stats/overview", h)
+    patch, create = _lua(PATCH_LUA), _lua(CREATE_LUA % company["id"])
+    r["update"] = wrk(base + detail, h, script=patch)
+    r["create"] = wrk(base + "/api/interviews", h, script=create)
+    Path(patch).unlink()
+    Path(create).unlink()
+    me = r["me"]["rps"]
+    for v in r.values():
+        v["x_me"] = round(v["rps"] / me, 2) if me else None
+    r["detail"]["x_ceiling"] = round(r["detail"]["rps"] / r["detail_ceiling"]["rps"], 2)
+    return r
 
 
 def run() -> dict[str, Any]:
@@ -167,6 +208,7 @@ def run() -> dict[str, Any]:
         for v in r.values():
             v["x_ceiling"] = round(v["rps"] / ceiling_rps, 2) if ceiling_rps else None
         results["endpoints"] = r
+        results["shaped"] = shaped(app.url, large_url, secret)
         results["large_typical_latency"] = {
             "list": wrk(app.url + list_q, h, connections=1),
             "stats": wrk(app.url + "/api/stats/overview", h, connections=1),

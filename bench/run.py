@@ -32,6 +32,13 @@ def _targets(results: dict[str, Any]) -> list[list[Any]]:
         e = http["endpoints"]
         ratio = e["interview_list"]["x_ceiling"]
         add("interview list vs raw asyncpg", ">= 0.6x", f"{ratio}x", ratio >= 0.6)
+        s = http.get("shaped")
+        if s:
+            d = s["detail"]["x_ceiling"]
+            add("interview detail vs raw asyncpg", ">= 0.6x", f"{d}x", d >= 0.6)
+            for k, want in (("list", 0.6), ("detail", 0.6), ("create", 0.5)):
+                x = s[k]["x_me"]
+                add(f"{k} vs /api/auth/me (shaped user)", f">= {want}x", f"{x}x", x >= want)
         for k in ("list", "stats"):
             g = http["growth_10k_to_1m"][k]
             add(f"typical user's {k} p50, 10k -> 1M rows", "<= 1.3x", f"{g}x", g <= 1.3)
@@ -83,6 +90,16 @@ def main(argv: list[str]) -> None:
                 "HTTP (wrk, one worker, median of runs)",
                 ["endpoint", "req/s", "p50 ms", "p99 ms", "x ceiling", "errors"],
                 rows,
+            )
+        )
+        print(
+            _table(
+                "The shaped user (60 interviews × 2 rounds, 3 questions, 2 skills), same server",
+                ["endpoint", "req/s", "p50 ms", "p99 ms", "x /me", "errors"],
+                [
+                    [name, v["rps"], v["p50_ms"], v["p99_ms"], v["x_me"], v["errors"]]
+                    for name, v in r.get("shaped", {}).items()
+                ],
             )
         )
         lat = [

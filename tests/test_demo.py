@@ -79,10 +79,9 @@ async def test_interviews_happen_in_business_hours_over_six_months(
         assert 30 <= i["duration_minutes"] <= 90
         end = (datetime.combine(local.date(), local.time()) + timedelta(minutes=i["duration_minutes"])).time()
         assert time(9, 0) <= local.time() and end <= time(17, 30), (local, i["duration_minutes"])
-        assert (
-            (i["location"]
-            and i["interviewer_names"])
-            or i["interview_status"] not in ("completed", "scheduled")
+        assert (i["location"] and i["interviewer_names"]) or i["interview_status"] not in (
+            "completed",
+            "scheduled",
         )
     assert len({i["company_id"] for i in interviews}) >= 25
 

@@ -124,3 +124,70 @@ async def test_child_writes_change_the_interview_etag(client: httpx.AsyncClient,
     etag = (await client.get(url, headers=h)).headers["etag"]
     assert (await client.post(f"{url}/rounds", json={}, headers=h)).status_code == 201
     assert (await client.get(url, headers=h)).headers["etag"] != etag
+
+
+Body = Callable[[httpx.AsyncClient, UserCtx], Awaitable[dict[str, Any]]]
+
+
+async def _skill_ref(c: httpx.AsyncClient, u: UserCtx) -> dict[str, Any]:
+    return {"skill_id": (await f.skill(c, u, "Go"))["id"]}
+
+
+async def _company_ref(c: httpx.AsyncClient, u: UserCtx) -> dict[str, Any]:
+    return {"company_id": (await f.company(c, u, "Acme"))["id"]}
+
+
+def _body(body: dict[str, Any]) -> Body:
+    async def make(c: httpx.AsyncClient, u: UserCtx) -> dict[str, Any]:
+        return body
+
+    return make
+
+
+async def _skill_gap(c: httpx.AsyncClient, u: UserCtx) -> dict[str, Any]:
+    return {**(await _skill_ref(c, u)), "gap_description": "Async"}
+
+
+# Every domain's create route: (collection, body, whether it has a trash to restore from).
+CREATES: dict[str, tuple[str, Body, bool]] = {
+    "companies": ("/api/companies", _body({"company_name": "Stripe"}), True),
+    "roles": ("/api/roles", _body({"role_title": "SRE"}), True),
+    "skills": ("/api/skills", _body({"skill_name": "Rust"}), True),
+    "cv_versions": ("/api/cv-versions", _body({"version_name": "v2"}), True),
+    "practice_sessions": ("/api/practice-sessions", _body({"duration_minutes": 20}), False),
+    "skill_gaps": ("/api/skill-gaps", _skill_gap, False),
+    "user_skills": ("/api/user-skills", _skill_ref, False),
+    "interviews": ("/api/interviews", _company_ref, True),
+    "questions": ("/api/questions", _body({"question_text": "What is a B-tree?"}), True),
+}
+
+
+@pytest.mark.parametrize(("path", "body", "trash"), CREATES.values(), ids=CREATES.keys())
+async def test_creates_and_restores_answer_with_the_etag(
+    client: httpx.AsyncClient, alice: UserCtx, path: str, body: Body, trash: bool
+) -> None:
+    """Every response holding one resource carries its ETag, the one a GET would give."""
+    h = alice.headers
+    created = await client.post(path, json=await body(client, alice), headers=h)
+    assert created.status_code == 201, created.text
+    url = f"{path}/{created.json()['id']}"
+    assert "etag" in created.headers, f"POST {path} has no ETag"
+    assert created.headers["etag"] == (await client.get(url, headers=h)).headers["etag"]
+    if not trash:
+        return
+    assert (await client.delete(url, headers=h)).status_code == 204
+    restored = await client.post(f"{url}/restore", headers=h)
+    assert restored.status_code == 200, restored.text
+    assert "etag" in restored.headers, f"POST {url}/restore has no ETag"
+    assert restored.headers["etag"] == (await client.get(url, headers=h)).headers["etag"]
+
+
+async def test_linking_a_skill_answers_with_the_questions_etag(
+    client: httpx.AsyncClient, alice: UserCtx
+) -> None:
+    h = alice.headers
+    q = await f.question(client, alice)
+    s = await f.skill(client, alice)
+    r = await client.post(f"/api/questions/{q['id']}/skills", json={"skill_id": s["id"]}, headers=h)
+    assert r.status_code == 200, r.text
+    assert r.headers.get("etag") == (await client.get(f"/api/questions/{q['id']}", headers=h)).headers["etag"]

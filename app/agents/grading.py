@@ -5,6 +5,11 @@ into the prompt and the grade comes back as structured output; offline — or wh
 output cannot be used — a deterministic grader checks the rubric's parts with real signals in the
 answer (numbers and units, first-person actions, a stated result, named complexity, trade-off
 language, length, structure) and says that it is offline.
+
+Before any of that it checks that the answer is about the question: the question's own content
+words, and — when the question matches a knowledge topic — that topic's distinctive vocabulary,
+must appear in the answer. An answer that names none of them is off-topic and scores low however
+well-formed it is; an answer that names the topic's concepts gets credit for them even when short.
 """
 
 from __future__ import annotations
@@ -21,8 +26,11 @@ import yaml
 from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from app.agents import knowledge
+from app.agents.knowledge.models import SECTIONS
 from app.agents.providers import Provider
 from app.agents.specialists import SPECIALISTS, AgentId
+from app.agents.text import STOP, subject_of
 from app.models.enums import QuestionCategory
 
 log = logging.getLogger("app.agents.grading")
@@ -55,6 +63,10 @@ class Criterion(BaseModel):
     levels: dict[int, str]
     missing: str
     outline: str
+    # Parts of a matched knowledge topic ("summary" or a section heading) whose vocabulary in the
+    # answer is evidence for this criterion: naming the right concepts earns credit without the
+    # signal phrases ("is a", "for example").
+    knowledge: list[str] = Field(default_factory=list)
 
     @field_validator("levels")
     @classmethod
@@ -87,6 +99,9 @@ class RubricFile(BaseModel):
                 unknown = set(c.signals) - set(self.signals) - COMPUTED_SIGNALS
                 if unknown:
                     raise ValueError(f"{agent}.{c.id}: unknown signals {sorted(unknown)}")
+                parts = set(c.knowledge) - {"summary", *SECTIONS[agent]}
+                if parts:
+                    raise ValueError(f"{agent}.{c.id}: unknown knowledge parts {sorted(parts)}")
         return self
 
 
@@ -135,6 +150,130 @@ class Grade:
     note: str | None = None  # why an LLM grade fell back to the offline grader
 
 
+# Relevance: is the answer about the question? ---------------------------------------------------
+
+# Words that ask for something or frame it rather than name a subject ("explain how X works").
+_GENERIC = frozenset(
+    """work works working worked help helps helped happen happens matter matters mean means important
+    good bad best better way ways thing things something someone one two three approach handle handled
+    used uses useful example examples trade off offs tradeoff tradeoffs pitfall pitfalls interview
+    question answer candidate choose choosing decide improve system systems need needs want know
+    service services app application platform tool feature product company""".split()
+)
+# A topic word found in more than this share of all topics is common vocabulary, not the topic's.
+_MAX_TOPIC_SHARE = 0.06
+# Below this share of the question's content words, and with none of its topic's distinctive
+# words, an answer is off-topic (lenient on purpose: a weak answer on the subject is not off-topic).
+_MIN_QUESTION_SHARE = 0.3
+_MIN_TOPIC_HITS = 1
+OFF_TOPIC_CAP = 2
+
+
+def root(word: str) -> str:
+    """A crude, deterministic stem for matching word forms: hashing/hash, caches/cache,
+    consistency/consistent, writers/writes (suffixes dropped, then the first 7 letters)."""
+    w = word.lower()
+    for suffix in ("ations", "ation", "ings", "ing", "ers", "er", "ies", "es", "ed", "ly", "s"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 4:
+            w = w[: -len(suffix)] + ("y" if suffix == "ies" else "")
+            break
+    if len(w) > 4 and w.endswith("e"):
+        w = w[:-1]
+    return w[:7]
+
+
+def _content_roots(text: str) -> list[str]:
+    """The text's content words as roots, in order, without repeats, stopwords or generic words."""
+    seen: dict[str, None] = {}
+    for word in knowledge.tokens(text):
+        if len(word) < 3 or word.isdigit() or word in STOP or word in _GENERIC:
+            continue
+        seen.setdefault(root(word), None)
+    return list(seen)
+
+
+@lru_cache(maxsize=1)
+def _topic_vocabulary() -> tuple[dict[str, dict[str, frozenset[str]]], frozenset[str]]:
+    """Per topic id, per part ("all", "summary", section heading): its distinctive roots; and the
+    roots too common across topics to tell one from another."""
+    kb = knowledge.default()
+    parts: dict[str, dict[str, set[str]]] = {}
+    df: dict[str, int] = {}
+    for t in kb.topics:
+        by_part = {"summary": set(_content_roots(t.title + " " + t.summary + " " + " ".join(t.phrases)))}
+        for heading, bullets in t.sections.items():
+            by_part[heading] = set(_content_roots(" ".join(bullets)))
+        by_part["all"] = set().union(*by_part.values())
+        parts[t.id] = by_part
+        for r in by_part["all"]:
+            df[r] = df.get(r, 0) + 1
+    common = frozenset(r for r, n in df.items() if n > _MAX_TOPIC_SHARE * len(kb.topics))
+    distinctive = {
+        tid: {part: frozenset(roots - common) for part, roots in by_part.items()}
+        for tid, by_part in parts.items()
+    }
+    return distinctive, common
+
+
+@dataclass(frozen=True)
+class Relevance:
+    """How much of the question (and its knowledge topic) the answer talks about."""
+
+    subject: str
+    question_terms: tuple[str, ...]  # the question's content words, as roots
+    question_hits: tuple[str, ...]
+    topic_id: str | None
+    topic_hits: tuple[str, ...]
+    answer_roots: frozenset[str]
+    checked: bool  # False for behavioral prompts: a story answers them in its own words
+
+    @property
+    def question_share(self) -> float:
+        return len(self.question_hits) / len(self.question_terms) if self.question_terms else 1.0
+
+    @property
+    def off_topic(self) -> bool:
+        if not self.checked or not self.question_terms:
+            return False
+        return self.question_share < _MIN_QUESTION_SHARE and len(self.topic_hits) < _MIN_TOPIC_HITS
+
+    def part_hits(self, part: str) -> list[str]:
+        """Distinctive words of one part of the matched topic that the answer uses."""
+        if self.topic_id is None:
+            return []
+        vocab = _topic_vocabulary()[0][self.topic_id].get(part, frozenset())
+        return sorted(vocab & self.answer_roots)
+
+
+def _topic_of(agent: AgentId, question: str, terms: set[str]) -> knowledge.Match | None:
+    """The question's knowledge topic, when the phrase that matched is really in the question
+    (the matcher forgives typos, so "photo sharing" can reach "sharding")."""
+    kb = knowledge.default()
+    for match in (kb.match(question, agent), kb.match(question)):
+        if match is not None and set(_content_roots(match.phrase)) <= terms:
+            return match
+    return None
+
+
+def relevance(agent: AgentId, question: str, answer: str) -> Relevance:
+    terms = tuple(_content_roots(question))
+    match = _topic_of(agent, question, set(terms))
+    answer_roots = frozenset(_content_roots(answer))
+    topic_hits: tuple[str, ...] = ()
+    if match is not None:
+        vocab = _topic_vocabulary()[0][match.topic.id]["all"]
+        topic_hits = tuple(sorted((vocab - set(terms)) & answer_roots))
+    return Relevance(
+        subject=match.topic.title if match else subject_of(question),
+        question_terms=terms,
+        question_hits=tuple(t for t in terms if t in answer_roots),
+        topic_id=match.topic.id if match else None,
+        topic_hits=topic_hits,
+        answer_roots=answer_roots,
+        checked=agent is not AgentId.behavioral,
+    )
+
+
 # The offline grader ----------------------------------------------------------------------------
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -166,13 +305,15 @@ def _measure(signal: str, text: str, rubrics: Rubrics) -> float:
     return float(sum(len(p.findall(text)) for p in rubrics.patterns[signal]))
 
 
-def _evidence(criterion: Criterion, sentences: list[str], rubrics: Rubrics) -> str | None:
-    """The sentence with the most hits for the criterion's pattern signals."""
+def _evidence(criterion: Criterion, sentences: list[str], rubrics: Rubrics, terms: set[str]) -> str | None:
+    """The sentence with the most hits for the criterion's pattern signals and topic terms."""
     best, best_hits = None, 0.0
     for sentence in sentences:
         hits = sum(
             _measure(s, sentence, rubrics) for s in criterion.signals if s not in ("length", "structure")
         )
+        if terms:
+            hits += len(terms & set(_content_roots(sentence)))
         if hits > best_hits:
             best, best_hits = sentence, hits
     if best is None:
@@ -180,9 +321,11 @@ def _evidence(criterion: Criterion, sentences: list[str], rubrics: Rubrics) -> s
     return best if len(best) <= 220 else best[:217].rstrip() + "…"
 
 
-def _criterion_score(criterion: Criterion, text: str, words: int, rubrics: Rubrics) -> int:
+def _criterion_score(criterion: Criterion, text: str, words: int, rubrics: Rubrics, concepts: int) -> int:
     fractions = [min(_measure(s, text, rubrics) / target, 1.0) for s, target in criterion.signals.items()]
     score = round(1 + 9 * sum(fractions) / len(fractions))
+    # Naming the topic's concepts for this part is evidence of it, whatever the phrasing.
+    score = max(score, {0: 1, 1: 4, 2: 6}.get(concepts, 7))
     # Signals in a few words are not an answer: very short answers cannot score well.
     if words < 25:
         score = min(score, 3)
@@ -204,14 +347,36 @@ def grade_offline(agent: AgentId, question: str, answer: str) -> GradeOutput:
     criteria = rubrics.criteria[agent]
     sentences = _sentences(answer)
     words = len(_WORD.findall(answer))
+    rel = relevance(agent, question, answer)
+    off_topic = rel.off_topic
     grades: list[CriterionGrade] = []
     strengths: list[str] = []
     improvements: list[str] = []
+    if off_topic:
+        named = ", ".join(rel.question_terms[:6])
+        improvements.append(
+            f"Answer the question asked: your answer does not address {rel.subject} "
+            f"(none of its key terms — {named} — appear)."
+        )
     for c in criteria:
-        score = _criterion_score(c, answer, words, rubrics)
-        quote = _evidence(c, sentences, rubrics)
-        evidence = f"“{quote}”" if quote and score >= 4 else f"Not found in your answer: {c.missing}."
-        if score >= 8:
+        concepts = sorted({r for part in c.knowledge for r in rel.part_hits(part)})
+        score = _criterion_score(c, answer, words, rubrics, len(concepts))
+        quote = _evidence(c, sentences, rubrics, set(concepts))
+        if off_topic:
+            score = min(score, OFF_TOPIC_CAP)
+            evidence = f"Your answer does not address {rel.subject}, so it cannot show {c.missing}."
+            advice = f"Answer about {rel.subject}: {c.levels[9]}"
+        elif quote and score >= 4:
+            evidence = f"“{quote}”"
+            if concepts and len(concepts) >= 2:
+                evidence += f" (names {', '.join(concepts[:5])})"
+        elif score >= 4:
+            evidence = f"Partly: no sentence states it outright — {c.missing}."
+        else:
+            evidence = f"Not found in your answer: {c.missing}."
+        if off_topic:
+            improvements.append(f"Missing: {c.missing}.")
+        elif score >= 8:
             advice = f"Keep this. {c.levels[9]}"
             strengths.append(f"{c.name}: {quote or 'covered'}")
         elif score >= 5:
@@ -222,6 +387,8 @@ def grade_offline(agent: AgentId, question: str, answer: str) -> GradeOutput:
             improvements.append(f"Missing: {c.missing}.")
         grades.append(CriterionGrade(criterion=c.name, score=score, evidence=evidence, advice=advice))
     overall = max(1, min(10, round(sum(g.score for g in grades) / len(grades))))
+    if off_topic:
+        overall = min(overall, OFF_TOPIC_CAP)
     return GradeOutput(
         overall=overall,
         criteria=grades,

@@ -27,7 +27,7 @@ def build_chat_model(settings: Settings, http_client: httpx.AsyncClient | None) 
     api_key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else "not-needed"
     return ChatOpenAI(
         model=settings.llm_model,
-        api_key=api_key,  # type: ignore[arg-type]
+        api_key=api_key,
         base_url=settings.openai_base_url,
         timeout=settings.llm_timeout_s,
         max_retries=settings.llm_max_retries,

@@ -43,42 +43,39 @@ EXAMPLES = {
     },
 }
 
-STREAM_DOC: dict[int | str, dict[str, Any]] = {
-    200: {
-        "description": "Server-Sent Events: `start`, `routing`, `processing`, `content`…, `follow_ups`, "
-        "`complete` (or `error`). Each `data:` is JSON `{event_type, data, timestamp}`.",
-        "content": {
-            "text/event-stream": {
-                # One schema per event, as OpenAPI 3.2's itemSchema describes SSE.
-                "schema": {
-                    "type": "object",
-                    "required": ["event", "id", "data"],
-                    "properties": {
-                        "event": {
-                            "type": "string",
-                            "enum": [
-                                "start",
-                                "routing",
-                                "processing",
-                                "content",
-                                "follow_ups",
-                                "complete",
-                                "error",
-                            ],
+
+def sse_doc(events: list[str]) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI description of a Server-Sent Events response with these event types (one
+    schema per event, as OpenAPI 3.2's itemSchema describes SSE)."""
+    names = ", ".join(f"`{e}`" for e in events)
+    return {
+        200: {
+            "description": f"Server-Sent Events: {names}. Each `data:` is JSON "
+            "`{event_type, data, timestamp}`.",
+            "content": {
+                "text/event-stream": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["event", "id", "data"],
+                        "properties": {
+                            "event": {"type": "string", "enum": events},
+                            "id": {"type": "string", "description": "Increasing within the stream."},
+                            "data": {
+                                "type": "string",
+                                "contentMediaType": "application/json",
+                                "description": "JSON: {event_type, data, timestamp}.",
+                            },
+                            "retry": {"type": "integer"},
                         },
-                        "id": {"type": "string", "description": "Increasing within the stream."},
-                        "data": {
-                            "type": "string",
-                            "contentMediaType": "application/json",
-                            "description": "JSON: {event_type, data, timestamp}.",
-                        },
-                        "retry": {"type": "integer"},
-                    },
+                    }
                 }
-            }
-        },
+            },
+        }
     }
-}
+
+
+STREAM_DOC = sse_doc(["start", "routing", "processing", "content", "follow_ups", "complete", "error"])
+GRADE_STREAM_DOC = sse_doc(["start", "routing", "criterion", "content", "complete", "error"])
 
 
 async def _prepare(

@@ -34,13 +34,24 @@ _TRAILS = [
     r"\s+(?:mean|means)$",
 ]
 
+# "How would you <verb> …" / "Could you <verb> …": what follows is a verb phrase, not a thing.
+_ASKS_TO = re.compile(
+    r"^(?:(?:so|ok|okay|now|and|also|then),?\s+)*"
+    r"(?:how (?:would|do|could|should|might|will) (?:you|we|i)|(?P<ask>(?:can|could|would|will) you))"
+    r"(?:\s+please)?\s+(?P<task>.+)$",
+    re.IGNORECASE,
+)
+
+
+def _first_sentence(question: str) -> str:
+    text = " ".join(question.strip().split())
+    return re.split(r"(?<=[.?!])\s+", text, maxsplit=1)[0].rstrip("?.!:; ")
+
 
 def subject_of(question: str) -> str:
     """The question's subject in its own words: 'Design Google Drive.' → 'Google Drive',
     'How would you design Instagram?' → 'Instagram', 'What is the CAP theorem?' → 'the CAP theorem'."""
-    text = " ".join(question.strip().split())
-    first = re.split(r"(?<=[.?!])\s+", text, maxsplit=1)[0]
-    text = first.rstrip("?.!:; ")
+    text = _first_sentence(question)
     changed = True
     while changed:
         changed = False
@@ -53,6 +64,19 @@ def subject_of(question: str) -> str:
         if new:
             text = new
     return text or question.strip().rstrip("?.!")
+
+
+def task_of(question: str) -> str | None:
+    """What the question asks the candidate to do, as a verb phrase: 'How would you price a new
+    SaaS product?' → 'price a new SaaS product'. None for questions about a thing ('What is …',
+    'Design …'), and for 'Can you explain X?', whose subject (X) reads better on its own."""
+    found = _ASKS_TO.match(_first_sentence(question))
+    if found is None:
+        return None
+    task = found["task"]
+    if found["ask"] and subject_of(question).lower() != task.lower():
+        return None
+    return task
 
 
 def key_terms(question: str, limit: int = 4) -> list[str]:

@@ -97,8 +97,9 @@ async def interview_detail(
 async def insert_interview(session: AsyncSession, owner_id: int, values: dict[str, Any]) -> int:
     """Insert an interview and the first point of its status timeline (what
     ``history.record_status`` adds on later changes) in one statement; its id."""
-    interviews: Table = Interview.__table__  # type: ignore[assignment]
-    timeline: Table = InterviewStatusChange.__table__  # type: ignore[assignment]
+    interviews, timeline = Interview.__table__, InterviewStatusChange.__table__
+    # Declarative models' tables are Tables; SQLAlchemy types ``__table__`` as any FromClause.
+    assert isinstance(interviews, Table) and isinstance(timeline, Table)
     new = (
         insert(interviews)
         .values(owner_id=owner_id, **values)

@@ -8,7 +8,7 @@ from pydantic_core import to_json
 from app.auth.dependencies import CurrentUser
 from app.db import SessionDep, read_only
 from app.interviews import schemas, service
-from app.interviews.service import InterviewFilters
+from app.interviews.listing import InterviewFilters
 from app.kit.etag import IfMatch, set_etag
 from app.kit.pagination import PageQuery, SortOrder
 from app.kit.query import search_query
@@ -119,9 +119,13 @@ async def create_interview(
     data: Annotated[schemas.InterviewCreate, Body(openapi_examples=CREATE_EXAMPLE)],
     session: SessionDep,
     user: CurrentUser,
+    response: Response,
 ) -> schemas.InterviewRead:
-    """Record an interview at one of your companies. `interview_status` starts as `scheduled`."""
-    return schemas.InterviewRead.model_validate(await service.create_interview(session, user, data))
+    """Record an interview at one of your companies. `interview_status` starts as `scheduled`.
+    The response carries its `ETag`."""
+    interview = await service.create_interview(session, user, data)
+    set_etag(response, interview)
+    return schemas.InterviewRead.model_validate(interview)
 
 
 @router.get(

@@ -11,15 +11,25 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Any, Protocol, TypeVar
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Protocol,
+    TypeAlias,
+    TypeGuard,
+    TypeVar,
+    runtime_checkable,
+)
 from uuid import UUID, uuid4
 
 from fastapi import APIRouter, Depends, Query, Response, status
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Select, delete, func, select, update
+from sqlalchemy import Column, ColumnElement, Select, Table, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import InstrumentedAttribute, Mapped
 
 from app.db import SessionDep
 from app.errors import Conflict, NotFound, Unprocessable, integrity_error
@@ -35,8 +45,6 @@ SEARCH_HELP = (
     "tolerant of small typos; results come best match first unless `sort_by` is given."
 )
 
-M = TypeVar("M")
-
 
 class HasId(Protocol):
     id: int
@@ -49,7 +57,52 @@ def owner_id_of(owner: Owner) -> int:
     return owner if isinstance(owner, int) else owner.id
 
 
-def in_trash(model: Any) -> bool:
+class Owned(Protocol):
+    """A mapped model whose rows belong to an owner (``IdMixin`` + ``OwnedMixin``).
+
+    ``ClassVar[Mapped[...]]`` makes mypy read the attributes as SQLAlchemy's descriptors:
+    ``Model.id`` is the column (for SQL), ``row.id`` the value.
+    """
+
+    id: ClassVar[Mapped[int]]
+    owner_id: ClassVar[Mapped[int]]
+
+    def __init__(self, **values: Any) -> None: ...
+
+
+class Trashable(Owned, Protocol):
+    """An owned model with a trash (``SoftDeleteMixin``)."""
+
+    deleted_at: ClassVar[Mapped[datetime | None]]
+    deleted_batch: ClassVar[Mapped[UUID | None]]
+
+
+class Tracked(Owned, Protocol):
+    """An owned model with ``updated_at`` (``TimestampMixin``), which ETags are made from."""
+
+    updated_at: ClassVar[Mapped[datetime]]
+
+
+@runtime_checkable
+class TrashableRow(Protocol):
+    """A row of a trashable model, to write to (mypy forbids assigning a ClassVar through an
+    instance, so the writes see plain attributes)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def owner_id(self) -> int: ...
+
+    deleted_at: datetime | None
+    deleted_batch: UUID | None
+
+
+M = TypeVar("M", bound=Owned)
+# A column that references a row: a model's attribute, or a column of a plain link table.
+RefColumn: TypeAlias = InstrumentedAttribute[Any] | Column[Any]
+
+
+def in_trash(model: object) -> TypeGuard[type[Trashable]]:
     """Whether rows of this model go to a trash rather than away."""
     return hasattr(model, "deleted_at")
 
@@ -70,9 +123,9 @@ async def get_owned(
     ``lock`` takes ``FOR UPDATE`` on it: writes that check something before changing the row
     (an ``If-Match``, an invariant across fields) must see the version they change.
     """
-    stmt = select(model).where(model.id == ident, model.owner_id == owner_id_of(owner))  # type: ignore[attr-defined]
+    stmt = select(model).where(model.id == ident, model.owner_id == owner_id_of(owner))
     if not include_deleted and in_trash(model):
-        stmt = stmt.where(model.deleted_at.is_(None))  # type: ignore[attr-defined]
+        stmt = stmt.where(model.deleted_at.is_(None))
     if options:
         stmt = stmt.options(*options)
     if lock:
@@ -84,7 +137,7 @@ async def get_owned(
 
 
 async def trash(
-    session: AsyncSession, obj: Any, cascade: Sequence[tuple[type, InstrumentedAttribute[Any]]] = ()
+    session: AsyncSession, obj: TrashableRow, cascade: Sequence[tuple[type[Trashable], RefColumn]] = ()
 ) -> UUID:
     """Move a row to the trash, with the live rows that reference it through ``cascade``
     (model, referencing column). They share one batch id, which restore uses."""
@@ -92,7 +145,7 @@ async def trash(
     for model, column in cascade:
         await session.execute(
             update(model)
-            .where(column == obj.id, model.owner_id == obj.owner_id, model.deleted_at.is_(None))  # type: ignore[attr-defined]
+            .where(column == obj.id, model.owner_id == obj.owner_id, model.deleted_at.is_(None))
             .values(deleted_at=now, deleted_batch=batch)
             .execution_options(synchronize_session=False)
         )
@@ -101,34 +154,36 @@ async def trash(
     return batch
 
 
-async def soft_delete(session: AsyncSession, model: type, ident: int, owner: Owner, what: str) -> None:
+async def soft_delete(
+    session: AsyncSession, model: type[Trashable], ident: int, owner: Owner, what: str
+) -> None:
     """Move an owned row to the trash on its own (it keeps its children)."""
     await trash(session, await get_owned(session, model, ident, owner, what, lock=True))
 
 
 async def restore(
     session: AsyncSession,
-    model: type,
+    model: type[Trashable],
     ident: int,
     owner: Owner,
     what: str,
     *,
-    related: Sequence[type] = (),
-    parents: Mapping[str, tuple[type, str]] = {},
+    related: Sequence[type[Trashable]] = (),
+    parents: Mapping[str, tuple[type[Trashable], str]] = {},
     clash: str = "A live row with the same name exists; rename or delete it first.",
 ) -> None:
     """Bring an owned row back from the trash with exactly what its delete took (rows of the
     ``related`` models in the same batch). 409 when it is not in the trash, when a parent it
     needs (``parents``: field → model, label) is still in the trash, or when a live row now
     holds its name."""
-    obj: Any = await get_owned(session, model, ident, owner, what, include_deleted=True, lock=True)
+    obj: TrashableRow = await get_owned(session, model, ident, owner, what, include_deleted=True, lock=True)
     if obj.deleted_at is None:
         raise Conflict(f"{what} {ident} is not in the trash.")
     for field_name, (parent, label) in parents.items():
         parent_id = getattr(obj, field_name)
         if parent_id is None:
             continue
-        stmt = select(parent.deleted_at).where(parent.id == parent_id).with_for_update(read=True)  # type: ignore[attr-defined]
+        stmt = select(parent.deleted_at).where(parent.id == parent_id).with_for_update(read=True)
         if (await session.execute(stmt)).scalar() is not None:
             raise Conflict(f"{label} {parent_id} is in the trash; restore it first.")
     try:
@@ -136,7 +191,7 @@ async def restore(
             for rel in related:
                 await session.execute(
                     update(rel)
-                    .where(rel.deleted_batch == obj.deleted_batch)  # type: ignore[attr-defined]
+                    .where(rel.deleted_batch == obj.deleted_batch)
                     .values(deleted_at=None, deleted_batch=None)
                     .execution_options(synchronize_session=False)
                 )
@@ -148,7 +203,7 @@ async def restore(
 
 
 async def check_refs(
-    session: AsyncSession, owner: Owner, refs: dict[str, tuple[type, str, int | None]]
+    session: AsyncSession, owner: Owner, refs: Mapping[str, tuple[type[Owned], str, int | None]]
 ) -> None:
     """Body fields that name other rows must name live rows this owner has (422 otherwise).
 
@@ -158,9 +213,9 @@ async def check_refs(
     for field_name, (model, what, ident) in refs.items():
         if ident is None:
             continue
-        stmt = select(model.id).where(model.id == ident, model.owner_id == owner_id_of(owner))  # type: ignore[attr-defined]
+        stmt = select(model.id).where(model.id == ident, model.owner_id == owner_id_of(owner))
         if in_trash(model):
-            stmt = stmt.where(model.deleted_at.is_(None))  # type: ignore[attr-defined]
+            stmt = stmt.where(model.deleted_at.is_(None))
         if (await session.execute(stmt.with_for_update(read=True, key_share=True))).first() is None:
             raise Unprocessable(f"{what} {ident} was not found.", field=f"body.{field_name}")
 
@@ -187,8 +242,8 @@ def order_by(column: Any, order: SortOrder, tiebreak: Any) -> list[Any]:
 
 @dataclass
 class InUse:
-    model: type
-    column: InstrumentedAttribute[Any]
+    model: type[Owned] | Table
+    column: RefColumn
     label: str
 
 
@@ -196,7 +251,7 @@ class InUse:
 class Resource:
     """Everything the generic router needs to serve one simple owned resource."""
 
-    model: type
+    model: type[Tracked]
     name: str
     path: str
     tag: str
@@ -211,7 +266,7 @@ class Resource:
     unique_message: str
     # The dependency that yields the current user (anything with an ``id``): kit knows no auth.
     current_user: Callable[..., Any]
-    references: dict[str, tuple[type, str]] = field(default_factory=dict)
+    references: dict[str, tuple[type[Owned], str]] = field(default_factory=dict)
     # Rows that reference this one. Trash-able ones go to the trash with it on ``cascade=true``
     # (and come back on restore); the others (links) stay and come back with it.
     in_use: list[InUse] = field(default_factory=list)
@@ -230,7 +285,7 @@ async def _in_use_counts(session: AsyncSession, res: Resource, obj: Any) -> list
     for dep in res.in_use:
         stmt = select(func.count()).select_from(dep.model).where(dep.column == obj.id)
         if in_trash(dep.model):
-            stmt = stmt.where(dep.model.deleted_at.is_(None))  # type: ignore[attr-defined]
+            stmt = stmt.where(dep.model.deleted_at.is_(None))
         n = (await session.execute(stmt)).scalar_one()
         if n:
             found.append(f"{n} {dep.label}")
@@ -239,9 +294,9 @@ async def _in_use_counts(session: AsyncSession, res: Resource, obj: Any) -> list
 
 def _trash_filters(res: Resource) -> Callable[..., Awaitable[list[ColumnElement[bool]]]]:
     """The resource's own filters plus visibility and, for trash-able rows, ``deleted``."""
-    own = res.filters
+    own, model = res.filters, res.model
 
-    if not in_trash(res.model):
+    if not in_trash(model):
 
         async def visible_only(
             conditions: Annotated[list[ColumnElement[bool]], Depends(own)],
@@ -250,11 +305,12 @@ def _trash_filters(res: Resource) -> Callable[..., Awaitable[list[ColumnElement[
 
         return visible_only
 
+    column = model.deleted_at
+
     async def live_or_trash(
         conditions: Annotated[list[ColumnElement[bool]], Depends(own)],
         deleted: Annotated[bool, Query(description="List the trash instead.")] = False,
     ) -> list[ColumnElement[bool]]:
-        column = res.model.deleted_at  # type: ignore[attr-defined]
         return [*conditions, *res.visible, column.is_not(None) if deleted else column.is_(None)]
 
     return live_or_trash
@@ -263,23 +319,33 @@ def _trash_filters(res: Resource) -> Callable[..., Awaitable[list[ColumnElement[
 def crud_router(res: Resource) -> APIRouter:
     router = APIRouter(prefix=f"/api/{res.path}", tags=[res.tag])
     name, plural = res.name, res.path.replace("-", " ")
-    Read, Create, Update = res.read_schema, res.create_schema, res.update_schema
-    SortBy = res.sort_enum
-    CurrentUser = Annotated[Any, Depends(res.current_user)]
+    if TYPE_CHECKING:
+        # A class held in a variable is no type to mypy: it checks the handlers against the base
+        # classes, while FastAPI reads the resource's own schemas from the annotations at runtime.
+        Read: TypeAlias = BaseModel
+        Create: TypeAlias = BaseModel
+        Update: TypeAlias = BaseModel
+        SortBy: TypeAlias = StrEnum
+    else:
+        Read, Create, Update = res.read_schema, res.create_schema, res.update_schema
+        SortBy = res.sort_enum
+    CurrentUser = Annotated[HasId, Depends(res.current_user)]
     soft = in_trash(res.model)
     res = replace(res, filters=_trash_filters(res))
 
-    async def _load(session: AsyncSession, ident: int, owner_id: int, *, lock: bool = False) -> Any:
-        obj: Any = await get_owned(
+    async def _load(session: AsyncSession, ident: int, owner_id: int, *, lock: bool = False) -> Tracked:
+        obj = await get_owned(
             session, res.model, ident, owner_id, name, options=() if lock else res.options, lock=lock
         )
         if res.visible:
-            stmt = select(res.model.id).where(res.model.id == ident, *res.visible)  # type: ignore[attr-defined]
+            stmt = select(res.model.id).where(res.model.id == ident, *res.visible)
             if (await session.execute(stmt)).first() is None:
                 raise NotFound(name, ident)
         return obj
 
-    async def _refs(session: AsyncSession, owner_id: int, data: dict[str, Any], obj: Any) -> dict[str, Any]:
+    async def _refs(
+        session: AsyncSession, owner_id: int, data: dict[str, Any], obj: Tracked | None
+    ) -> dict[str, Any]:
         await check_refs(
             session,
             owner_id,
@@ -294,21 +360,21 @@ def crud_router(res: Resource) -> APIRouter:
         conditions: Annotated[list[ColumnElement[bool]], Depends(res.filters)],
         q: Annotated[str | None, Depends(search_query(SEARCH_HELP))],
         sort_by: Annotated[
-            SortBy | None,  # type: ignore[valid-type]
+            SortBy | None,
             Query(
                 description=f"Sort field. Default: by relevance when searching, else `{res.default_sort}`."
             ),
         ] = None,
         sort_order: Annotated[SortOrder, Query()] = SortOrder.asc,
-    ) -> Page[Read]:  # type: ignore[valid-type]
-        stmt: Select[Any] = select(res.model).where(res.model.owner_id == user.id, *conditions)  # type: ignore[attr-defined]
+    ) -> Page[Read]:
+        stmt: Select[Any] = select(res.model).where(res.model.owner_id == user.id, *conditions)
         column = res.sort_columns[sort_by.value if sort_by else res.default_sort]
         if q:
             matches, rank = ranked_match(res.search_columns, q)
             stmt = stmt.where(matches)
             if sort_by is None:
                 stmt = stmt.order_by(rank.desc())
-        stmt = stmt.order_by(*order_by(column, sort_order, res.model.id))  # type: ignore[attr-defined]
+        stmt = stmt.order_by(*order_by(column, sort_order, res.model.id))
         if res.options:
             stmt = stmt.options(*res.options)
         return await paginate(session, stmt, page, Read.model_validate)
@@ -318,19 +384,21 @@ def crud_router(res: Resource) -> APIRouter:
         "",
         list_items,
         methods=["GET"],
-        response_model=Page[Read],  # type: ignore[valid-type]
+        response_model=Page[Read],
         summary=f"List {plural}",
         responses=problems(401, 422),
     )
 
-    async def create_item(data: Create, session: SessionDep, user: CurrentUser) -> Any:  # type: ignore[valid-type]
-        values = await _refs(session, user.id, data.model_dump(), None)  # type: ignore[attr-defined]
+    async def create_item(data: Create, session: SessionDep, user: CurrentUser, response: Response) -> Any:
+        values = await _refs(session, user.id, data.model_dump(), None)
         obj = res.model(owner_id=user.id, **values)
         session.add(obj)
         await flush_or_conflict(session, res.unique_message)
-        return Read.model_validate(await _load(session, obj.id, user.id))
+        created = await _load(session, obj.id, user.id)
+        set_etag(response, created)
+        return Read.model_validate(created)
 
-    create_item.__doc__ = f"Create a {name.lower()}. {res.description}".strip()
+    create_item.__doc__ = f"Create a {name.lower()}. {res.description} The response carries its `ETag`."
     router.add_api_route(
         "",
         create_item,
@@ -361,7 +429,7 @@ def crud_router(res: Resource) -> APIRouter:
 
     async def update_item(
         item_id: IdPath,
-        data: Update,  # type: ignore[valid-type]
+        data: Update,
         session: SessionDep,
         user: CurrentUser,
         response: Response,
@@ -369,7 +437,7 @@ def crud_router(res: Resource) -> APIRouter:
     ) -> Any:
         obj = await _load(session, item_id, user.id, lock=True)
         check_if_match(if_match, obj)
-        changes = await _refs(session, user.id, data.model_dump(exclude_unset=True), obj)  # type: ignore[attr-defined]
+        changes = await _refs(session, user.id, data.model_dump(exclude_unset=True), obj)
         apply_changes(obj, changes)
         await flush_or_conflict(session, res.unique_message)
         session.expire(obj)
@@ -408,10 +476,10 @@ def crud_router(res: Resource) -> APIRouter:
                 f"{name} {item_id} is still used by {', '.join(used)}; delete those first or pass "
                 "?cascade=true to move them to the trash with it."
             )
-        if soft:
+        if isinstance(obj, TrashableRow):  # exactly when ``soft``
             await trash(session, obj, [(d.model, d.column) for d in res.in_use if in_trash(d.model)])
         else:
-            await session.execute(delete(res.model).where(res.model.id == obj.id))  # type: ignore[attr-defined]
+            await session.execute(delete(res.model).where(res.model.id == obj.id))
 
     delete_item.__doc__ = (
         f"Delete a {name.lower()}. If other rows still use it the answer is 409 (counting exactly "
@@ -433,7 +501,8 @@ def crud_router(res: Resource) -> APIRouter:
         responses=problems(401, 404, 409, 412, 422),
     )
 
-    if not soft:
+    model = res.model
+    if not in_trash(model):
         return router
 
     async def restore_item(
@@ -441,7 +510,7 @@ def crud_router(res: Resource) -> APIRouter:
     ) -> Any:
         await restore(
             session,
-            res.model,
+            model,
             item_id,
             user.id,
             name,

@@ -15,9 +15,10 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import FastAPI
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError
-from mcp_types import ToolAnnotations
+from mcp_types import CallToolResult, InputRequiredResult, ToolAnnotations
+from mcp_types import Tool as McpTool
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -161,6 +162,36 @@ async def _bank_question(
     return await questions.create_question(session, user, data), True
 
 
+class StrictServer(MCPServer[Any]):
+    """An MCP server whose tools refuse arguments they do not declare.
+
+    The SDK drops unknown arguments silently, so `search_questions {"q": "postgres"}` would list
+    every question; the REST API answers the same mistake (an unknown query parameter) with 422.
+    """
+
+    async def list_tools(self) -> list[McpTool]:
+        tools = await super().list_tools()
+        return [
+            t.model_copy(update={"input_schema": {**t.input_schema, "additionalProperties": False}})
+            for t in tools
+        ]
+
+    async def call_tool(
+        self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
+    ) -> CallToolResult | InputRequiredResult:
+        schemas = {t.name: t.input_schema for t in await super().list_tools()}
+        if name in schemas:  # an unknown tool is the SDK's error
+            accepted = list(schemas[name].get("properties", {}))
+            unknown = sorted(set(arguments) - set(accepted))
+            if unknown:
+                noun = "argument" if len(unknown) == 1 else "arguments"
+                raise ToolError(
+                    f"Error executing tool {name}: Unknown {noun}: {', '.join(unknown)}. "
+                    f"Accepted: {', '.join(accepted) or 'none'}."
+                )
+        return await super().call_tool(name, arguments, context)
+
+
 @asynccontextmanager
 async def _resource_unit(app: FastAPI) -> AsyncIterator[tuple[AsyncSession, User]]:
     """Like :func:`unit`, for resources, which report failures as resource errors."""
@@ -173,7 +204,7 @@ async def _resource_unit(app: FastAPI) -> AsyncIterator[tuple[AsyncSession, User
 
 def build_server(app: FastAPI) -> MCPServer:
     """The tools and resources, bound to this app's database, settings and model provider."""
-    mcp: MCPServer = MCPServer(
+    mcp = StrictServer(
         name="interview-tracker",
         title="Interview Tracker",
         instructions=INSTRUCTIONS,

@@ -1,8 +1,9 @@
 """Choosing a mock interview's questions. Never commits.
 
-In order: review cards due for the target (the learning loop's queue), questions the company
-asked before, questions on the skills the role or interview tests and on the user's open skill
-gaps, then the bank by the requested categories. Only when all of that runs dry does the
+In order: questions the target company asked before (due or not, the weakest answer first),
+review cards due for the target (the learning loop's queue, which puts the skills the interview
+tests and the user's open skill gaps first), questions on those skills and gaps, then the bank by
+the requested categories. Only when all of that runs dry does the
 specialist write a question, which joins the bank. No question appears twice.
 """
 
@@ -12,7 +13,7 @@ import asyncio
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from langchain_core.messages import HumanMessage, SystemMessage
@@ -126,25 +127,35 @@ async def _due(session: AsyncSession, plan: _Plan) -> None:
 
 
 async def _company(session: AsyncSession, plan: _Plan, company_id: int) -> None:
+    """What the company asked before, due or not, the weakest answer first (unrated counts as a
+    middling 5), then what is filed under it in the bank."""
     owner = plan.target.owner_id
+    now = datetime.now(UTC)
     asked_on = func.max(Interview.interview_date)
+    rated = func.min(InterviewQuestion.answer_quality_rating)
     asked = (
         _columns()
-        .add_columns(Company.company_name, asked_on)
+        .add_columns(Company.company_name, asked_on, rated, ReviewCard.due_at)
         .join(InterviewQuestion, InterviewQuestion.question_id == Question.id)
         .join(Interview, Interview.id == InterviewQuestion.interview_id)
         .join(Company, Company.id == Interview.company_id)
+        .outerjoin(ReviewCard, (ReviewCard.question_id == Question.id) & (ReviewCard.owner_id == owner))
         .where(
             *_live(owner),
             Interview.owner_id == owner,
             Interview.deleted_at.is_(None),
             Interview.company_id == company_id,
         )
-        .group_by(Question.id, Company.company_name)
-        .order_by(asked_on.desc().nulls_last(), Question.id)
+        .group_by(Question.id, Company.company_name, ReviewCard.due_at)
+        .order_by(func.coalesce(rated, 5), asked_on.desc().nulls_last(), Question.id)
     )
-    for qid, text, category, company, on in (await session.execute(asked)).all():
-        plan.add(qid, text, category, "company", f"{company} asked this on {_day(on)}.")
+    for qid, text, category, company, on, rating, due_at in (await session.execute(asked)).all():
+        why = f"{company} asked this on {_day(on)}"
+        why += f"; you rated {rating}/10." if rating is not None else "."
+        is_due = due_at is not None and due_at <= now
+        plan.add(
+            qid, text, category, "due" if is_due else "company", f"{why} Due for review." if is_due else why
+        )
     filed = (
         _columns()
         .add_columns(Company.company_name)
@@ -307,9 +318,11 @@ async def _generate(session: AsyncSession, plan: _Plan, provider: Provider) -> N
 
 async def choose(session: AsyncSession, target: Target, provider: Provider) -> list[Pick]:
     plan = _Plan(target)
-    await _due(session, plan)
-    if target.company_id is not None and not plan.full:
+    # Preparing for one company: what it asked comes before anything due elsewhere.
+    if target.company_id is not None:
         await _company(session, plan, target.company_id)
+    if not plan.full:
+        await _due(session, plan)
     if not plan.full:
         await _skills(session, plan)
     if not plan.full:

@@ -19,7 +19,7 @@ from app.mock_interviews.stream import EVENTS, answer_events
 
 router = APIRouter(prefix="/api/mock-interviews", tags=["mock interviews"])
 
-STREAM_DOC: dict[int | str, dict[str, Any]] = {
+MOCK_STREAM_DOC: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "Server-Sent Events: `grade`, `content`… (the interviewer's reaction), `follow_up` "
         "or `next_question`, then `complete` — or `error`. "
@@ -134,7 +134,7 @@ async def answer(
     "/{mock_id}/answers-stream",
     summary="Answer the current question, streamed (SSE)",
     response_class=EventSourceResponse,
-    responses={**STREAM_DOC, **problems(401, 404, 409, 422, 429)},
+    responses={**MOCK_STREAM_DOC, **problems(401, 404, 409, 422, 429)},
 )
 async def answer_stream(
     request: Request, mock_id: IdPath, data: schemas.AnswerCreate, session: SessionDep, user: CurrentUser

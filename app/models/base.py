@@ -9,7 +9,7 @@ from uuid import UUID
 
 from sqlalchemy import DateTime, ForeignKey, Integer, MetaData, Uuid, func
 from sqlalchemy import Enum as SAEnum
-from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -50,9 +50,11 @@ class TimestampMixin:
 class OwnedMixin:
     """Every row a person creates belongs to its owner."""
 
-    @declared_attr
-    def owner_id(cls) -> Mapped[int]:
-        return mapped_column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    # A plain mapped column (SQLAlchemy 2 copies mixin columns, foreign key included): unlike a
+    # ``declared_attr`` it is a settable ``Mapped[int]``, so models satisfy ``kit.crud.Owned``.
+    owner_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
 
 
 class SoftDeleteMixin:

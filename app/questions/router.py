@@ -133,9 +133,13 @@ async def create_question(
     ],
     session: SessionDep,
     user: CurrentUser,
+    response: Response,
 ) -> schemas.QuestionRead:
-    """Add a question to your bank, optionally with tags, a company, skills and a sample answer."""
-    return schemas.QuestionRead.model_validate(await service.create_question(session, user, data))
+    """Add a question to your bank, optionally with tags, a company, skills and a sample answer.
+    The response carries its `ETag`."""
+    question = await service.create_question(session, user, data)
+    set_etag(response, question)
+    return schemas.QuestionRead.model_validate(question)
 
 
 @router.get(
@@ -221,10 +225,12 @@ async def delete_question(
     responses=problems(401, 404, 409, 422),
 )
 async def restore_question(
-    question_id: IdPath, session: SessionDep, user: CurrentUser
+    question_id: IdPath, session: SessionDep, user: CurrentUser, response: Response
 ) -> schemas.QuestionRead:
     """Bring a soft-deleted question back (409 if it is not deleted)."""
-    return schemas.QuestionRead.model_validate(await service.restore(session, user, question_id))
+    question = await service.restore(session, user, question_id)
+    set_etag(response, question)
+    return schemas.QuestionRead.model_validate(question)
 
 
 @router.post(
@@ -234,12 +240,16 @@ async def restore_question(
     responses=problems(401, 404, 422),
 )
 async def link_skill(
-    question_id: IdPath, data: schemas.QuestionSkillLink, session: SessionDep, user: CurrentUser
+    question_id: IdPath,
+    data: schemas.QuestionSkillLink,
+    session: SessionDep,
+    user: CurrentUser,
+    response: Response,
 ) -> schemas.QuestionRead:
     """Tag the question with one of your skills (linking twice is harmless)."""
-    return schemas.QuestionRead.model_validate(
-        await service.link_skill(session, user, question_id, data.skill_id)
-    )
+    question = await service.link_skill(session, user, question_id, data.skill_id)
+    set_etag(response, question)
+    return schemas.QuestionRead.model_validate(question)
 
 
 @router.delete(

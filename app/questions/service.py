@@ -247,10 +247,10 @@ async def link_skill(session: AsyncSession, user: User, question_id: int, skill_
 
 async def unlink_skill(session: AsyncSession, user: User, question_id: int, skill_id: int) -> None:
     await _locked_question(session, user, question_id)
-    result = await session.execute(
-        delete(question_skills).where(
-            question_skills.c.question_id == question_id, question_skills.c.skill_id == skill_id
-        )
+    unlinked = await session.scalar(
+        delete(question_skills)
+        .where(question_skills.c.question_id == question_id, question_skills.c.skill_id == skill_id)
+        .returning(question_skills.c.skill_id)
     )
-    if result.rowcount == 0:  # type: ignore[attr-defined]
+    if unlinked is None:
         raise NotFound(f"Skill {skill_id} on question {question_id}")

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Query, Request
 from sse_starlette import EventSourceResponse
 
 from app.agents import service as agents_service
-from app.agents.router import SSE_HEADERS, STREAM_DOC, _sse
+from app.agents.router import GRADE_STREAM_DOC, SSE_HEADERS, _sse
 from app.auth.dependencies import CurrentUser
 from app.db import SessionDep
 from app.kit.pagination import PageQuery
@@ -152,7 +152,7 @@ async def grade_answer(
     "/grade-stream",
     summary="Grade an answer, streamed (SSE)",
     response_class=EventSourceResponse,
-    responses={**STREAM_DOC, **problems(401, 404, 422, 429)},
+    responses={**GRADE_STREAM_DOC, **problems(401, 404, 422, 429)},
 )
 async def grade_answer_stream(
     request: Request,

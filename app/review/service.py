@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, case, cast, delete, extract, func, or_, select
+from sqlalchemy import ColumnElement, Float, and_, case, cast, delete, extract, false, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,6 +25,7 @@ from app.models import (
     Question,
     ReviewCard,
     ReviewLog,
+    Skill,
     SkillGap,
     question_skills,
 )
@@ -267,8 +268,72 @@ def _with_skills(skill_ids: Any) -> ColumnElement[bool]:
     )
 
 
+@dataclass(frozen=True)
+class Focus:
+    """What one interview (or company, or role) makes relevant, most relevant first: questions the
+    company asked or filed, then questions on the skills it tests, then on open skill gaps."""
+
+    company_id: int | None
+    company_name: str | None
+    skill_ids: Any  # a select of skill ids the interview or role tests (or None)
+    skills_why: str  # "this interview tests" | "the role needs"
+    gap_skill_ids: Any
+    gap_question_ids: Any
+
+    def company_match(self, owner_id: int) -> ColumnElement[bool]:
+        if self.company_id is None:
+            return false()
+        return or_(
+            Question.company_id == self.company_id,
+            Question.id.in_(_asked_where(owner_id, Interview.company_id == self.company_id)),
+        )
+
+    def skill_match(self) -> ColumnElement[bool]:
+        return _with_skills(self.skill_ids) if self.skill_ids is not None else false()
+
+    def gap_match(self) -> ColumnElement[bool]:
+        if self.gap_skill_ids is None:
+            return false()
+        return or_(_with_skills(self.gap_skill_ids), Question.id.in_(self.gap_question_ids))
+
+
+def _role_skills(owner_id: int, role_id: int) -> Any:
+    """Skills tested in the owner's interviews for this role."""
+    return (
+        select(InterviewSkill.skill_id)
+        .join(Interview, Interview.id == InterviewSkill.interview_id)
+        .where(Interview.owner_id == owner_id, Interview.deleted_at.is_(None), Interview.role_id == role_id)
+    )
+
+
+async def _focus(session: AsyncSession, owner_id: int, filters: QueueFilters) -> Focus | None:
+    open_gaps = SkillGap.owner_id == owner_id, SkillGap.status != GapStatus.resolved
+    if filters.interview_id:
+        interview = await get_owned(session, Interview, filters.interview_id, owner_id, "Interview")
+        skills: Any = select(InterviewSkill.skill_id).where(InterviewSkill.interview_id == interview.id)
+        if interview.role_id is not None:
+            skills = skills.union(_role_skills(owner_id, interview.role_id))
+        company = await session.get(Company, interview.company_id)
+        return Focus(
+            interview.company_id,
+            company.company_name if company else None,
+            skills,
+            "this interview tests",
+            select(SkillGap.skill_id).where(*open_gaps),
+            select(SkillGap.question_id).where(*open_gaps, SkillGap.question_id.is_not(None)),
+        )
+    if filters.company_id or filters.role_id:
+        name = None
+        if filters.company_id:
+            company = await session.get(Company, filters.company_id)
+            name = company.company_name if company is not None and company.owner_id == owner_id else None
+        role_skills = _role_skills(owner_id, filters.role_id) if filters.role_id else None
+        return Focus(filters.company_id, name, role_skills, "the role needs", None, None)
+    return None
+
+
 async def _conditions(
-    session: AsyncSession, owner_id: int, filters: QueueFilters
+    session: AsyncSession, owner_id: int, filters: QueueFilters, focus: Focus | None
 ) -> list[ColumnElement[bool]]:
     out: list[ColumnElement[bool]] = [
         ReviewCard.owner_id == owner_id,
@@ -287,24 +352,68 @@ async def _conditions(
         out.append(Question.id.in_(_asked_where(owner_id, Interview.role_id == filters.role_id)))
     if filters.skill_id:
         out.append(_with_skills([filters.skill_id]))
-    if filters.interview_id:
-        interview = await get_owned(session, Interview, filters.interview_id, owner_id, "Interview")
-        tested = select(InterviewSkill.skill_id).where(InterviewSkill.interview_id == interview.id)
-        open_gaps = SkillGap.owner_id == owner_id, SkillGap.status != GapStatus.resolved
-        out.append(
-            or_(
-                # what this company asked before
-                Question.company_id == interview.company_id,
-                Question.id.in_(_asked_where(owner_id, Interview.company_id == interview.company_id)),
-                # the skills this interview tests
-                _with_skills(tested),
-                # open skill gaps: their skills, and the questions that revealed them
-                _with_skills(select(SkillGap.skill_id).where(*open_gaps)),
-                Question.id.in_(
-                    select(SkillGap.question_id).where(*open_gaps, SkillGap.question_id.is_not(None))
-                ),
+    if filters.interview_id and focus is not None:
+        out.append(or_(focus.company_match(owner_id), focus.skill_match(), focus.gap_match()))
+    return out
+
+
+async def _why_relevant(
+    session: AsyncSession, owner_id: int, focus: Focus, questions: list[Question]
+) -> dict[int, str]:
+    """For each question, why it matters for the focus: the company asked it (when, how you did),
+    or it is on a skill the interview tests, or on an open skill gap."""
+    ids = [q.id for q in questions]
+    out: dict[int, str] = {}
+    if focus.company_id is not None:
+        asked = (
+            select(
+                InterviewQuestion.question_id,
+                func.max(Interview.interview_date),
+                func.min(InterviewQuestion.answer_quality_rating),
             )
+            .join(Interview, Interview.id == InterviewQuestion.interview_id)
+            .where(
+                Interview.owner_id == owner_id,
+                Interview.deleted_at.is_(None),
+                Interview.company_id == focus.company_id,
+                InterviewQuestion.question_id.in_(ids),
+            )
+            .group_by(InterviewQuestion.question_id)
         )
+        company = focus.company_name or "This company"
+        for qid, on, rating in (await session.execute(asked)).all():
+            when = f" on {_day(on)}" if on else " before"
+            rated = f"; you rated {rating}/10" if rating is not None else ""
+            out[qid] = f"{company} asked this{when}{rated}"
+        for q in questions:
+            if q.id not in out and q.company_id == focus.company_id:
+                out[q.id] = f"Filed under {company} in your bank"
+    for skill_ids, why in (
+        (focus.skill_ids, f"a skill {focus.skills_why}"),
+        (focus.gap_skill_ids, "one of your open skill gaps"),
+    ):
+        if skill_ids is None:
+            continue
+        stmt = (
+            select(question_skills.c.question_id, Skill.skill_name)
+            .join(Skill, Skill.id == question_skills.c.skill_id)
+            .where(question_skills.c.question_id.in_(ids), question_skills.c.skill_id.in_(skill_ids))
+            .order_by(question_skills.c.question_id, Skill.skill_name)
+        )
+        names: dict[int, list[str]] = {}
+        for qid, name in (await session.execute(stmt)).all():
+            names.setdefault(qid, []).append(name)
+        for qid, skill_names in names.items():
+            out.setdefault(qid, f"Tests {', '.join(skill_names)}, {why}")
+    if focus.gap_question_ids is not None:
+        stmt2 = select(SkillGap.question_id).where(
+            SkillGap.owner_id == owner_id,
+            SkillGap.status != GapStatus.resolved,
+            SkillGap.question_id.in_(ids),
+        )
+        for gap_qid in (await session.execute(stmt2)).scalars():
+            if gap_qid is not None:
+                out.setdefault(gap_qid, "It revealed one of your open skill gaps")
     return out
 
 
@@ -379,7 +488,8 @@ async def queue(
     session: AsyncSession, owner_id: int, filters: QueueFilters, limit: int
 ) -> schemas.ReviewQueue:
     now = datetime.now(UTC)
-    conditions = await _conditions(session, owner_id, filters)
+    focus = await _focus(session, owner_id, filters)
+    conditions = await _conditions(session, owner_id, filters, focus)
     is_due = ReviewCard.due_at <= now
     base = (
         select(ReviewCard, Question).join(Question, Question.id == ReviewCard.question_id).where(*conditions)
@@ -393,9 +503,22 @@ async def queue(
     )
     total, due = (await session.execute(counts)).one()
 
+    order: list[Any] = []
+    if focus is not None:
+        # Preparing for one interview: what its company asked first (due or not, the weakest
+        # first), then due cards on the skills it tests, then due cards on open gaps, then the rest.
+        company = focus.company_match(owner_id)
+        tier = case(
+            (company, 0),
+            (and_(is_due, focus.skill_match()), 1),
+            (and_(is_due, focus.gap_match()), 2),
+            else_=3,
+        )
+        order += [tier, case((company, _retrievability(now))).asc().nulls_last()]
     stmt = (
         base.options(*QUESTION_LOAD)
         .order_by(
+            *order,
             case((is_due, 0), else_=1),
             # due: most overdue first; not yet due: the weakest (lowest predicted recall) first
             case((is_due, ReviewCard.due_at)),
@@ -408,11 +531,17 @@ async def queue(
     rows = (await session.execute(stmt)).all()
     last = await _last_logs(session, [card.id for card, _ in rows])
     where = await _where_rated(session, list(last.values()))
+    relevant = (
+        await _why_relevant(session, owner_id, focus, [q for _, q in rows]) if focus is not None else {}
+    )
 
     items = []
     for card, question in rows:
         log = last.get(card.id)
         place = where.get((log.source, log.source_id or 0)) if log else None
+        why = reason(card, log, place, now)
+        if question.id in relevant:
+            why = f"{relevant[question.id]}. {why}"
         items.append(
             schemas.QueueItem(
                 question=QuestionRead.model_validate(question),
@@ -422,7 +551,7 @@ async def queue(
                 else None,
                 last_reviewed_at=card.last_reviewed_at,
                 is_due=card.due_at <= now,
-                reason=reason(card, log, place, now),
+                reason=why,
             )
         )
     return schemas.ReviewQueue(items=items, total=total, due=due, limit=limit)

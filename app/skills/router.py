@@ -37,7 +37,7 @@ router = crud_router(
         current_user=get_current_user,
         in_use=[
             InUse(InterviewSkill, InterviewSkill.skill_id, "interview links"),
-            InUse(question_skills, question_skills.c.skill_id, "question links"),  # type: ignore[arg-type]
+            InUse(question_skills, question_skills.c.skill_id, "question links"),
             InUse(SkillGap, SkillGap.skill_id, "skill gaps"),
             InUse(UserSkill, UserSkill.skill_id, "user skill entries"),
         ],

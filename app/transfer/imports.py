@@ -47,6 +47,14 @@ class InvalidDocument(AppError):
         )
 
 
+class _TableFailed(Exception):
+    """A database error while writing one table of the document (the problem names the table)."""
+
+    def __init__(self, table: str, error: DBAPIError) -> None:
+        super().__init__(table)
+        self.table, self.error = table, error
+
+
 class _Errors:
     def __init__(self) -> None:
         self.items: list[dict[str, str]] = []
@@ -229,7 +237,7 @@ async def import_document(session: AsyncSession, owner_id: int, doc: Any, *, dry
     nested = await session.begin_nested()
     try:
         created, reused = await _write(session, owner_id, tables)
-    except DBAPIError as exc:
+    except (DBAPIError, _TableFailed) as exc:
         await nested.rollback()
         raise _database_problem(exc) from exc
     if dry_run:
@@ -239,9 +247,9 @@ async def import_document(session: AsyncSession, owner_id: int, doc: Any, *, dry
     return ImportReport(dry_run=dry_run, created=created, reused=reused)
 
 
-def _database_problem(exc: DBAPIError) -> InvalidDocument:
-    table = getattr(exc, "_transfer_table", "tables")
-    message = str(getattr(exc, "orig", exc)).splitlines()[0]
+def _database_problem(exc: DBAPIError | _TableFailed) -> InvalidDocument:
+    table, error = (exc.table, exc.error) if isinstance(exc, _TableFailed) else ("tables", exc)
+    message = str(getattr(error, "orig", error)).splitlines()[0]
     return InvalidDocument([{"field": f"tables.{table}", "message": message, "type": "value_error"}])
 
 
@@ -277,8 +285,7 @@ async def _write(
             pending, aliases = await _reuse_existing(session, spec, owner_id, pending, ids)
             await _insert(session, spec, pending, ids)
         except DBAPIError as exc:
-            exc._transfer_table = spec.name  # type: ignore[attr-defined]
-            raise
+            raise _TableFailed(spec.name, exc) from exc
         for old_id, first_old_id in aliases:  # later duplicates → the row made for the first
             ids[old_id] = ids[first_old_id]
         created[spec.name] = len(pending)

@@ -298,3 +298,55 @@ async def test_the_json_answer_is_stored_before_the_model_runs(
         ("assistant", "complete"),
     ]
     assert conv["messages"][1]["content"] == body["answer"]
+
+
+# --- headings are grammatical -------------------------------------------------------------------
+
+_ANSWERING = [a for a in AgentId if a is not AgentId.behavioral]
+
+
+@pytest.mark.parametrize(
+    ("question", "heading"),
+    [
+        # "How would you <verb> …": the verb stays, as a "How to" heading.
+        ("How would you price a new SaaS product?", "## How to price a new SaaS product"),
+        (
+            "How would you measure success for Instagram Stories?",
+            "## How to measure success for Instagram Stories",
+        ),
+        ("How would you prioritise a roadmap?", "## How to prioritise a roadmap"),
+        ("How do you handle conflict?", "## How to handle conflict"),
+        ("So how should we go about pricing a marketplace?", "## Pricing a marketplace"),
+        ("Could you price a new SaaS product?", "## How to price a new SaaS product"),
+    ],
+)
+def test_how_would_you_questions_get_how_to_headings(question: str, heading: str) -> None:
+    from app.agents.providers.coach import answer
+
+    kb = knowledge.default()
+    for agent in _ANSWERING:
+        first = answer(CoachingRequest(agent, question), kb).split("\n", 1)[0]
+        assert first == heading, (agent, first)
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("What is a Bloom filter?", "a Bloom filter"),
+        ("Design Google Drive.", "Google Drive"),
+        ("How would you design Instagram?", None),
+        ("Can you explain the CAP theorem?", "the CAP theorem"),
+    ],
+)
+def test_noun_subjects_keep_the_disciplines_verb(question: str, subject: str | None) -> None:
+    from app.agents.providers.coach import _VERB, answer
+
+    kb = knowledge.default()
+    for agent in _ANSWERING:
+        first = answer(CoachingRequest(agent, question), kb).split("\n", 1)[0]
+        if subject is None:  # a "How would you …" question: the how-to form
+            assert first == "## How to design Instagram", (agent, first)
+        else:
+            assert first == f"## {_VERB[agent]} {subject}", (agent, first)
+    behavioral = answer(CoachingRequest(AgentId.behavioral, question), kb).split("\n", 1)[0]
+    assert behavioral == f"## Answering: “{question}”"

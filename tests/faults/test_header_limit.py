@@ -64,7 +64,9 @@ def test_oversized_header_is_refused_with_431_before_it_is_read(offline_live: Li
     assert head.startswith(b"HTTP/1.1 431 "), answer[:200]
     assert b"content-type: application/problem+json" in head.lower()
     assert json.loads(body)["status"] == 431
-    assert sent < 4 * MAX_HEADER_BYTES + 1024 * 1024, f"the server read {sent} bytes before refusing"
+    # `sent` counts what the kernel accepted too: loopback socket buffers autotune to a few MB,
+    # so the bound is what proves the point (the 50 MB header was not read), not buffer sizes.
+    assert sent < 8 * 1024 * 1024, f"{sent} bytes went out before the refusal"
     assert elapsed < 2.0
     assert latencies and max(latencies) < 1.0, f"/health stalled {max(latencies):.2f}s"
 

@@ -256,3 +256,57 @@ async def test_summary(client: httpx.AsyncClient, alice: UserCtx) -> None:
     ret = s["retention"]
     assert ret["desired_retention"] == 0.9 and ret["cards"] == 3
     assert 0 < ret["average_retrievability"] <= 1
+
+
+async def test_interview_queue_puts_that_companys_questions_first_with_reasons(
+    client: httpx.AsyncClient, alice: UserCtx
+) -> None:
+    """Due cards elsewhere must not crowd out what the target company asked, due or not."""
+    payments = await f.skill(client, alice, "Payments")
+    kafka = await f.skill(client, alice, "Kafka")
+    await f.post(client, alice, "/api/skill-gaps", {"skill_id": kafka["id"], "gap_description": "streams"})
+    gap_q, _ = await _asked(
+        client, alice, 2, company="Qonto", text="Exactly-once delivery?", days_ago=30, skill_ids=[kafka["id"]]
+    )
+    skill_q, _ = await _asked(
+        client,
+        alice,
+        2,
+        company="GitLab",
+        text="Idempotent payment APIs?",
+        days_ago=20,
+        skill_ids=[payments["id"]],
+    )
+    await _asked(client, alice, 2, company="Miro", text="Tell me about yourself", days_ago=25)
+    weak_q, past = await _asked(client, alice, 3, company="Stripe", text="Explain 3-D Secure", days_ago=2)
+    strong_q = await f.question(client, alice, "Design a ledger")
+    await f.post(
+        client,
+        alice,
+        f"/api/interviews/{past['id']}/questions",
+        {"question_id": strong_q["id"], "answer_quality_rating": 9},
+    )
+    stripe = {"id": past["company_id"]}
+    upcoming = await f.interview(
+        client, alice, stripe["id"], interview_date=(datetime.now(UTC) + timedelta(days=5)).isoformat()
+    )
+    await f.post(client, alice, f"/api/interviews/{upcoming['id']}/skills", {"skill_id": payments["id"]})
+
+    everything = await _queue(client, alice)
+    assert everything["items"][0]["question"]["id"] == gap_q["id"]  # the most overdue, unfocused
+
+    body = await _queue(client, alice, interview_id=upcoming["id"])
+    got = [i["question"]["id"] for i in body["items"]]
+    # Stripe's own questions first (the weaker answer first, though neither may be due yet),
+    # then the due card on a skill the interview tests, then the open gap; Miro's never.
+    assert got == [weak_q["id"], strong_q["id"], skill_q["id"], gap_q["id"]], body["items"]
+    reasons = [i["reason"] for i in body["items"]]
+    day = (datetime.now(UTC) - timedelta(days=2)).day
+    assert reasons[0].startswith(f"Stripe asked this on {day} "), reasons[0]
+    assert "you rated 3/10" in reasons[0]
+    assert reasons[2].startswith("Tests Payments, a skill this interview tests."), reasons[2]
+    assert reasons[3].startswith("Tests Kafka, one of your open skill gaps."), reasons[3]
+
+    by_company = await _queue(client, alice, company_id=stripe["id"])
+    assert [i["question"]["id"] for i in by_company["items"]] == [weak_q["id"], strong_q["id"]]
+    assert all(i["reason"].startswith("Stripe asked this") for i in by_company["items"])

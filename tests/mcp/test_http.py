@@ -220,3 +220,29 @@ async def test_coach_grade_and_review_queue(offline_live: LiveServer) -> None:
     assert [c["id"] for c in conversations["items"]] == [answer["conversation_id"]]
     attempts = (await alice.get(f"/api/questions/{graded['question_id']}/attempts")).json()
     assert attempts["total"] == 1
+
+
+async def test_every_tool_refuses_unknown_arguments(offline_live: LiveServer) -> None:
+    """As the REST API answers an unknown query parameter with 422: a misspelt argument (`q` for
+    `query`) is an error naming it and the accepted ones, never silently dropped."""
+    alice = await account(offline_live.url, "alice")
+    async with mcp_http(offline_live.url, alice.api_key) as client:
+        data(await client.call_tool("add_question", {"question_text": "Why Postgres over MySQL?"}))
+        data(await client.call_tool("add_question", {"question_text": "Tell me about yourself."}))
+        message = error(await client.call_tool("search_questions", {"q": "postgres"}))
+        assert "Unknown argument: q." in message
+        assert "Accepted: query, category, difficulty, tag, company_id, limit, page." in message
+        assert "bogus" in error(await client.call_tool("search_questions", {"bogus": 1}))
+        found = data(await client.call_tool("search_questions", {"query": "postgres"}))
+        assert found["total"] == 1
+
+        tools = (await client.list_tools()).tools
+        assert {t.name for t in tools} == TRACKING_TOOLS
+        for tool in tools:
+            assert tool.input_schema.get("additionalProperties") is False, tool.name
+            accepted = list(tool.input_schema.get("properties", {}))
+            message = error(await client.call_tool(tool.name, {"bogus": 1, "also_bogus": 2}))
+            assert "Unknown arguments: also_bogus, bogus." in message, (tool.name, message)
+            assert f"Accepted: {', '.join(accepted) or 'none'}." in message, (tool.name, message)
+    # Nothing was written by the refused calls.
+    assert (await alice.get("/api/questions")).json()["total"] == 2

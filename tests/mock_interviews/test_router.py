@@ -324,3 +324,66 @@ async def test_another_users_ids_are_not_found(
     own = await _create(client, bob, question_count=3)
     assert all(p["source"] == "generated" for p in own["plan"])
     assert (await client.get(url, headers=alice.headers)).json()["items"][0]["status"] == "pending"
+
+
+async def test_a_mock_for_an_interview_asks_that_companys_questions_before_due_cards_elsewhere(
+    client: httpx.AsyncClient, alice: UserCtx
+) -> None:
+    """Cards due at other companies must not crowd out what the target company asked."""
+    stripe = await f.company(client, alice, "Stripe")
+    payments = await f.skill(client, alice, "Payments")
+    kafka = await f.skill(client, alice, "Kafka")
+    await f.post(client, alice, "/api/skill-gaps", {"skill_id": kafka["id"], "gap_description": "streams"})
+    gap_ids = []
+    for name in ("Qonto", "GitLab", "Miro", "Doctolib", "Alan"):
+        c = await f.company(client, alice, name)
+        i = await f.interview(
+            client, alice, c["id"], interview_date="2025-11-01T10:00:00Z", interview_status="completed"
+        )
+        on_gap = {"skill_ids": [kafka["id"]]} if name in ("Qonto", "GitLab") else {}
+        q = await f.question(client, alice, f"Tell me about your time at {name}.", **on_gap)
+        gap_ids += [q["id"]] if on_gap else []
+        await f.post(
+            client,
+            alice,
+            f"/api/interviews/{i['id']}/questions",
+            {"question_id": q["id"], "answer_quality_rating": 2},
+        )
+    past = await f.interview(
+        client, alice, stripe["id"], interview_date="2025-11-12T10:00:00Z", interview_status="completed"
+    )
+    weak = await f.question(
+        client, alice, "Design an idempotent payments API.", question_category="system_design"
+    )
+    strong = await f.question(client, alice, "Explain 3-D Secure.", question_category="technical")
+    unrated = await f.question(client, alice, "Why Stripe?", question_category="behavioral")
+    for q, rating in ((weak, 3), (strong, 9), (unrated, None)):
+        await f.post(
+            client,
+            alice,
+            f"/api/interviews/{past['id']}/questions",
+            {"question_id": q["id"], "answer_quality_rating": rating},
+        )
+    on_skill = await f.question(
+        client,
+        alice,
+        "How do card refunds settle?",
+        question_category="technical",
+        skill_ids=[payments["id"]],
+    )
+    upcoming = await f.interview(client, alice, stripe["id"], interview_date="2027-03-01T09:00:00Z")
+    await f.post(client, alice, f"/api/interviews/{upcoming['id']}/skills", {"skill_id": payments["id"]})
+
+    mock = await _create(client, alice, interview_id=upcoming["id"], question_count=6)
+    plan = mock["plan"]
+    # Stripe's questions (weakest first, due or not), then due cards on open gaps, then the skill.
+    assert [p["question_id"] for p in plan[:3]] == [weak["id"], unrated["id"], strong["id"]]
+    assert {p["question_id"] for p in plan[3:5]} == set(gap_ids)
+    assert all(
+        p["source"] == "due" and "Tests Kafka, one of your open skill gaps" in p["reason"] for p in plan[3:5]
+    )
+    assert plan[5]["question_id"] == on_skill["id"]
+    assert plan[0]["reason"].startswith("Stripe asked this on 12 Nov 2025; you rated 3/10."), plan[0]
+    assert plan[2]["reason"].startswith("Stripe asked this on 12 Nov 2025; you rated 9/10.")
+    assert plan[5]["reason"] == "On Payments, which this interview tests."
+    assert all("Stripe" in p["reason"] for p in plan[:3])

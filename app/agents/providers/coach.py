@@ -10,7 +10,7 @@ from app.agents import knowledge
 from app.agents.context import CoachingContext, CoachingRequest
 from app.agents.knowledge import KnowledgeBase, Match, Topic
 from app.agents.specialists import SPECIALISTS, AgentId
-from app.agents.text import STOP, subject_of
+from app.agents.text import STOP, subject_of, task_of
 
 HONEST_LINE = (
     "I don't have notes on this exact topic offline; here's how to approach it — configure an LLM "
@@ -76,6 +76,12 @@ def _cap(text: str) -> str:
 def _heading(agent: AgentId, question: str, subject: str) -> str:
     if agent is AgentId.behavioral:
         return f"## Answering: “{' '.join(question.split())}”"
+    # "How would you price X?": the verb is the point, and "Approaching price X" is no English.
+    task = task_of(question)
+    if task is not None:
+        if task.lower().startswith("go about "):  # "go about pricing X" → "Pricing X"
+            return f"## {_cap(task[len('go about ') :])}"
+        return f"## How to {task}"
     return f"## {_VERB[agent]} {subject}"
 
 
