@@ -1,3 +1,3 @@
 """Interview Tracker: track job interviews and get coached by specialist AI agents."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
