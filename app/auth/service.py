@@ -20,7 +20,12 @@ from app.models import AgentTicket, ApiKey, User
 
 
 async def get_user_by_email(session: AsyncSession, email: str) -> User | None:
-    stmt = select(User).where(func.lower(User.email) == email.lower())
+    # Emails are stored lower-cased by Python, and the login throttle keys accounts by the same
+    # Python normalisation; PostgreSQL's lower() can differ from it outside ASCII (a locale maps
+    # "İ" to "i"), so the stored value must equal Python's form exactly. lower(email) keeps the
+    # unique expression index usable.
+    normal = email.strip().lower()
+    stmt = select(User).where(func.lower(User.email) == normal, User.email == normal)
     return (await session.execute(stmt)).scalar_one_or_none()
 
 

@@ -26,6 +26,7 @@ from app.interviews import listing
 from app.interviews.history import history_for, record_status, timeline_text
 from app.interviews.listing import InterviewFilters
 from app.interviews.schemas import InterviewCreate
+from app.kit.schemas import as_utc
 from app.models import Company, Interview, Question, Role, Skill, question_skills
 from app.questions.schemas import QuestionCreate
 from app.questions.service import QuestionFilters
@@ -349,7 +350,7 @@ def parse_datetime(value: str) -> datetime:
     Without a zone the time is UTC."""
     v = " ".join(value.replace(",", ", ").split()).replace(" ,", ",")
     if re.fullmatch(r"\d{5}(\.\d+)?", v):
-        return EXCEL_EPOCH + timedelta(days=float(v))
+        return as_utc(EXCEL_EPOCH + timedelta(days=float(v)))
     try:
         parsed = datetime.fromisoformat(v.replace("Z", "+00:00"))
     except ValueError:
@@ -366,7 +367,7 @@ def parse_datetime(value: str) -> datetime:
                 break
     if parsed is None:
         raise ValueError(f"{value!r} is not a date (use 2026-12-31 or 2026-12-31 15:00)")
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    return as_utc(parsed)  # naive means UTC; out-of-range (or overflowing) values are refused
 
 
 def _pydantic_errors(exc: ValidationError, row: int, headers: dict[str, str]) -> list[RowError]:

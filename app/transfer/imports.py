@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import defaultdict
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import AppError
+from app.kit.schemas import as_utc
 from app.transfer.tables import BY_NAME, FORMAT, OWNED, VERSION, Owned
 
 MAX_ERRORS = 50
@@ -78,7 +79,9 @@ def parse(body: bytes) -> Any:
 
 
 def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    """UTC, within the range every datetime the API accepts must fall in (ValueError otherwise,
+    also where converting to UTC would overflow)."""
+    return as_utc(value)
 
 
 def _coerce(col: Column[Any], value: Any) -> Any:

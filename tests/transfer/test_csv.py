@@ -214,3 +214,16 @@ async def test_size_and_row_limits_are_413(client: httpx.AsyncClient, alice: Use
     huge = "Question\r\n" + ("x" * 1000 + "\r\n") * 1100
     assert_problem(await _import(client, alice, "questions", huge), 413)
     assert await _total(client, alice, "/api/companies") == 0
+
+
+async def test_dates_outside_the_accepted_range_are_row_errors(
+    client: httpx.AsyncClient, alice: UserCtx
+) -> None:
+    # Converting 0001-01-01 01:00 +01:00 to UTC overflows; 1850 is before the accepted range.
+    sheet = (
+        "Company,Interview Date\r\nAcme,2026-12-01\r\nAcme,0001-01-01T00:00:00+01:00\r\nAcme,1850-01-01\r\n"
+    )
+    r = await _import(client, alice, "interviews", sheet, dry_run="true")
+    assert r.status_code == 200, r.text
+    assert [e["row"] for e in r.json()["errors"]] == [3, 4]
+    assert await _total(client, alice, "/api/interviews") == 0

@@ -293,3 +293,16 @@ async def test_a_document_over_the_request_body_limit_imports(
     )
     assert r.status_code == 200, r.text
     assert r.json()["created"]["companies"] == 80
+
+
+async def test_datetimes_outside_the_accepted_range_are_422(
+    client: httpx.AsyncClient, alice: UserCtx
+) -> None:
+    for value in ("0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-14:00", "1850-01-01T00:00:00Z"):
+        doc = _doc(
+            companies=[{"id": 1, "company_name": "Initech"}],
+            interviews=[{"id": 10, "company_id": 1, "interview_date": value}],
+        )
+        body = assert_problem(await client.post("/api/import", json=doc, headers=alice.headers), 422)
+        assert body["errors"][0]["field"] == "tables.interviews[0].interview_date"
+    assert await _count(client, alice, "/api/interviews") == 0
