@@ -54,7 +54,8 @@ def _operation_count(spec: dict[str, Any]) -> int:
 async def test_docs_render_offline_under_csp(
     offline_live: LiveServer, launch_browser: Callable[..., Any]
 ) -> None:
-    async with httpx.AsyncClient(base_url=offline_live.url) as c:
+    # The first /openapi.json builds the schema of every operation: seconds on a busy machine.
+    async with httpx.AsyncClient(base_url=offline_live.url, timeout=60) as c:
         spec = (await c.get("/openapi.json")).json()
     browser = await launch_browser()
     page = await browser.new_page(viewport={"width": 1280, "height": 900})
