@@ -44,10 +44,10 @@ EXAMPLES = {
 }
 
 
-def sse_doc(events: list[str]) -> dict[int | str, dict[str, Any]]:
+def sse_doc(events: list[str], summary: str | None = None) -> dict[int | str, dict[str, Any]]:
     """The OpenAPI description of a Server-Sent Events response with these event types (one
     schema per event, as OpenAPI 3.2's itemSchema describes SSE)."""
-    names = ", ".join(f"`{e}`" for e in events)
+    names = summary or ", ".join(f"`{e}`" for e in events)
     return {
         200: {
             "description": f"Server-Sent Events: {names}. Each `data:` is JSON "

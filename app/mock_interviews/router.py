@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Body, Request, status
 from sse_starlette import EventSourceResponse
 
 from app.agents import service as agents_service
-from app.agents.router import SSE_HEADERS, _sse
+from app.agents.router import SSE_HEADERS, _sse, sse_doc
 from app.auth.dependencies import CurrentUser
 from app.db import SessionDep
 from app.kit.pagination import PageQuery
@@ -19,26 +19,11 @@ from app.mock_interviews.stream import EVENTS, answer_events
 
 router = APIRouter(prefix="/api/mock-interviews", tags=["mock interviews"])
 
-MOCK_STREAM_DOC: dict[int | str, dict[str, Any]] = {
-    200: {
-        "description": "Server-Sent Events: `grade`, `content`… (the interviewer's reaction), `follow_up` "
-        "or `next_question`, then `complete` — or `error`. "
-        "Each `data:` is JSON `{event_type, data, timestamp}`.",
-        "content": {
-            "text/event-stream": {
-                "schema": {
-                    "type": "object",
-                    "required": ["event", "id", "data"],
-                    "properties": {
-                        "event": {"type": "string", "enum": EVENTS},
-                        "id": {"type": "string", "description": "Increasing within the stream."},
-                        "data": {"type": "string", "contentMediaType": "application/json"},
-                    },
-                }
-            }
-        },
-    }
-}
+MOCK_STREAM_DOC = sse_doc(
+    list(EVENTS),
+    "`grade`, `content`… (the interviewer's reaction), `follow_up` or `next_question`, then "
+    "`complete` — or `error`",
+)
 
 CREATE_EXAMPLES = {
     "interview": {"summary": "Prepare me for a scheduled interview", "value": {"interview_id": 1}},
