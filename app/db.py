@@ -54,6 +54,14 @@ def read_only(endpoint: F) -> F:
     return endpoint
 
 
+def one_statement(endpoint: F) -> F:
+    """Mark a write route whose whole write is one SQL statement (PostgreSQL makes a single
+    statement atomic): its session runs in autocommit, which saves the ``BEGIN`` and ``COMMIT``
+    round trips. Anything else it runs must only read. A dropped connection answers 503."""
+    endpoint.__one_statement__ = True  # type: ignore[attr-defined]
+    return endpoint
+
+
 def is_read_only(request: Request) -> bool:
     endpoint = request.scope.get("endpoint")
     return request.method in ("GET", "HEAD") and getattr(endpoint, "__read_only__", False)
@@ -61,13 +69,15 @@ def is_read_only(request: Request) -> bool:
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One transaction per request: committed when the handler returns, rolled back on error.
-    Read-only routes (``@read_only``) run without one."""
+    Read-only routes (``@read_only``) and one-statement writes (``@one_statement``) run without
+    one."""
     state = request.app.state
     read = is_read_only(request)
-    async with state.sessionmaker(bind=state.read_engine) if read else state.sessionmaker() as session:
+    auto = read or getattr(request.scope.get("endpoint"), "__one_statement__", False)
+    async with state.sessionmaker(bind=state.read_engine) if auto else state.sessionmaker() as session:
         try:
             yield session
-            if not read:
+            if not auto:
                 await session.commit()
         except BaseException as exc:
             if read and is_connection_error(exc):
@@ -83,3 +93,18 @@ def make_read_engine(engine: AsyncEngine) -> AsyncEngine:
 
 # scope="function": the commit happens before the response is sent, so a 2xx means it is saved.
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+async def raw_connection(session: AsyncSession) -> Any:
+    """The session's own asyncpg connection (same transaction), for constant statements with
+    ``$n`` parameters that asyncpg prepares once per connection: the hot reads and writes that
+    PostgreSQL answers in one statement, with no SQLAlchemy compile or ORM objects on the way."""
+    connection = await session.connection()
+    raw = (await connection.get_raw_connection()).driver_connection
+    assert raw is not None
+    return raw
+
+
+async def fetchval(session: AsyncSession, sql: str, *args: Any) -> Any:
+    """One value of a constant statement, on the session's connection (see ``raw_connection``)."""
+    return await (await raw_connection(session)).fetchval(sql, *args)

@@ -1,5 +1,7 @@
-"""The ceiling: GET /api/interviews done with raw asyncpg and nothing else, served the same way
-(uvicorn, one worker, uvloop + httptools). Same auth lookup, same list and count SQL."""
+"""The ceiling: each benchmarked endpoint done with raw asyncpg and nothing else, served the same
+way (uvicorn, one worker, uvloop + httptools). Same token check, same user lookup, the same SQL
+statements the app sends (its own constants where it has them) and the same JSON out; no
+framework, no validation, no ORM. What the app cannot beat on this machine."""
 
 from __future__ import annotations
 
@@ -11,29 +13,45 @@ from datetime import datetime
 from typing import Any
 
 import asyncpg
-import jwt
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from app.interviews.queries import DETAIL_SQL
+from app.auth.security import decode_access_token
+from app.interviews.listing import InterviewFilters, page_sql
+from app.interviews.queries import CREATE_COLUMNS, CREATE_SQL, DETAIL_SQL
+from app.kit.search import prefix_tsquery
+from app.models.enums import InterviewStatus
+from app.stats.service import _OVERVIEW
 from bench.data import _dsn
 
 SECRET = os.environ["SECRET_KEY"]
+USER_SQL = "SELECT id, is_active, token_version FROM users WHERE id = $1"
 
-LIST_SQL = """
-SELECT i.id, i.company_id, i.role_id, i.cv_version_id, i.interview_date, i.seniority_level, i.interview_type,
-       i.interview_status, i.outcome, i.is_remote, i.location, i.duration_minutes, i.interviewer_names,
-       i.overall_rating, i.notes, i.feedback, i.created_at, i.updated_at, i.deleted_at,
-       c.company_name, r.role_title, r.seniority_level AS role_seniority
-FROM interviews i JOIN companies c ON c.id = i.company_id LEFT JOIN roles r ON r.id = i.role_id
-WHERE i.owner_id = $1 AND i.deleted_at IS NULL AND i.interview_status = $2
-ORDER BY i.interview_date DESC NULLS LAST, i.id DESC LIMIT $3 OFFSET $4
+# What the app's ORM sends for PATCH (lock, update, then the detail) and for a question search
+# (count, page, the page's skills), written out.
+LOCK_SQL = """
+SELECT id, updated_at, role_id, company_id, interview_status, outcome FROM interviews
+WHERE id = $1 AND owner_id = $2 AND deleted_at IS NULL FOR UPDATE
 """
-COUNT_SQL = """
-SELECT count(*) FROM interviews i
-WHERE i.owner_id = $1 AND i.deleted_at IS NULL AND i.interview_status = $2
+UPDATE_SQL = "UPDATE interviews SET notes = $2, updated_at = now(), revision = revision + 1 WHERE id = $1"
+_MATCH = """
+FROM questions WHERE owner_id = $1 AND deleted_at IS NULL
+  AND (search_vector @@ to_tsquery('english', $2) OR $3 <% question_text)
+"""
+SEARCH_COUNT_SQL = f"SELECT count(*) {_MATCH}"
+SEARCH_PAGE_SQL = f"""
+SELECT id, question_text, question_category, question_difficulty, tags, company_id, sample_answer,
+       notes, source, created_at, updated_at, deleted_at {_MATCH}
+ORDER BY (search_vector @@ to_tsquery('english', $2)) DESC,
+         ts_rank_cd(search_vector, to_tsquery('english', $2)) DESC,
+         word_similarity($3, question_text) DESC, id DESC
+LIMIT $4 OFFSET $5
+"""
+SEARCH_SKILLS_SQL = """
+SELECT qs.question_id, s.id, s.skill_name, s.skill_category FROM question_skills qs
+JOIN skills s ON s.id = qs.skill_id AND s.deleted_at IS NULL WHERE qs.question_id = any($1::integer[])
 """
 
 pool: asyncpg.Pool | None = None
@@ -45,38 +63,99 @@ def _default(value: Any) -> Any:
     raise TypeError
 
 
+def _json(body: Any, status: int = 200) -> Response:
+    return Response(json.dumps(body, default=_default), status_code=status, media_type="application/json")
+
+
+async def _user(conn: asyncpg.Connection, request: Request) -> int:
+    token = request.headers.get("authorization", "").removeprefix("Bearer ")
+    claims = decode_access_token(token, SECRET)
+    assert claims is not None
+    user = await conn.fetchrow(USER_SQL, claims[0])
+    assert user["is_active"] and user["token_version"] == claims[1]
+    return int(user["id"])
+
+
 async def interviews(request: Request) -> Response:
     assert pool is not None
-    token = request.headers.get("authorization", "").removeprefix("Bearer ")
-    claims = jwt.decode(token, SECRET, algorithms=["HS256"])
+    if request.method == "POST":
+        return await create(request)
     page = int(request.query_params.get("page", "1"))
     size = int(request.query_params.get("page_size", "20"))
-    status = request.query_params.get("interview_status", "completed")
+    status = request.query_params.get("interview_status")
+    filters = InterviewFilters(interview_status=InterviewStatus(status) if status else None)
     async with pool.acquire() as conn:
-        user = await conn.fetchrow("SELECT id, is_active FROM users WHERE id = $1", int(claims["sub"]))
-        total = await conn.fetchval(COUNT_SQL, user["id"], status)
-        rows = await conn.fetch(LIST_SQL, user["id"], status, size, (page - 1) * size)
+        query = page_sql(
+            await _user(conn, request), filters, "interview_date", True, size, (page - 1) * size, None
+        )
+        rows = await conn.fetch(query.sql, *query.params)
     items = []
     for r in rows:
         d = dict(r)
+        del d["total"], d["sort_key"]
         d["company"] = {"id": d["company_id"], "company_name": d.pop("company_name")}
-        title, level = d.pop("role_title"), d.pop("role_seniority")
+        title, level = d.pop("role_title"), d.pop("role_seniority_level")
         d["role"] = (
             {"id": d["role_id"], "role_title": title, "seniority_level": level} if d["role_id"] else None
         )
         items.append(d)
-    body = {"items": items, "total": total, "page": page, "page_size": size, "pages": -(-total // size)}
-    return Response(json.dumps(body, default=_default), media_type="application/json")
+    total = rows[0]["total"] if rows else 0
+    return _json(
+        {"items": items, "total": total, "page": page, "page_size": size, "pages": -(-total // size)}
+    )
+
+
+async def create(request: Request) -> Response:
+    assert pool is not None
+    body = json.loads(await request.body())
+    values = {"interview_type": "actual", "interview_status": "scheduled", "is_remote": False, **body}
+    async with pool.acquire() as conn:
+        owner = await _user(conn, request)
+        doc = await conn.fetchval(
+            CREATE_SQL, owner, values["company_id"], *(values.get(c) for c in CREATE_COLUMNS)
+        )
+    return Response(doc, status_code=201, media_type="application/json")
 
 
 async def interview(request: Request) -> Response:
-    """The detail: the same one statement as the app, its JSON passed through."""
     assert pool is not None
-    token = request.headers.get("authorization", "").removeprefix("Bearer ")
-    claims = jwt.decode(token, SECRET, algorithms=["HS256"])
+    ident = int(request.path_params["ident"])
     async with pool.acquire() as conn:
-        user = await conn.fetchrow("SELECT id, is_active FROM users WHERE id = $1", int(claims["sub"]))
-        doc = await conn.fetchval(DETAIL_SQL, int(request.path_params["ident"]), user["id"], False)
+        owner = await _user(conn, request)
+        if request.method == "PATCH":
+            body = json.loads(await request.body())
+            async with conn.transaction():
+                await conn.fetchrow(LOCK_SQL, ident, owner)
+                await conn.execute(UPDATE_SQL, ident, body["notes"])
+                doc = await conn.fetchval(DETAIL_SQL, ident, owner, False)
+        else:
+            doc = await conn.fetchval(DETAIL_SQL, ident, owner, False)
+    return Response(doc, media_type="application/json")
+
+
+async def questions(request: Request) -> Response:
+    assert pool is not None
+    q = request.query_params["q"]
+    size, page = 20, 1
+    async with pool.acquire() as conn:
+        owner = await _user(conn, request)
+        args = (owner, prefix_tsquery(q), q)
+        total = await conn.fetchval(SEARCH_COUNT_SQL, *args)
+        rows = [dict(r) for r in await conn.fetch(SEARCH_PAGE_SQL, *args, size, 0)]
+        skills: dict[int, list[dict[str, Any]]] = {r["id"]: [] for r in rows}
+        for s in await conn.fetch(SEARCH_SKILLS_SQL, list(skills)):
+            skills[s["question_id"]].append(
+                {"id": s["id"], "skill_name": s["skill_name"], "skill_category": s["skill_category"]}
+            )
+    for r in rows:
+        r["skills"] = skills[r["id"]]
+    return _json({"items": rows, "total": total, "page": page, "page_size": size, "pages": -(-total // size)})
+
+
+async def stats(request: Request) -> Response:
+    assert pool is not None
+    async with pool.acquire() as conn:
+        doc = await conn.fetchval(_OVERVIEW, await _user(conn, request))
     return Response(doc, media_type="application/json")
 
 
@@ -89,6 +168,11 @@ async def lifespan(_: Starlette) -> AsyncIterator[None]:
 
 
 app = Starlette(
-    routes=[Route("/api/interviews", interviews), Route("/api/interviews/{ident:int}", interview)],
+    routes=[
+        Route("/api/interviews", interviews, methods=["GET", "POST"]),
+        Route("/api/interviews/{ident:int}", interview, methods=["GET", "PATCH"]),
+        Route("/api/questions", questions),
+        Route("/api/stats/overview", stats),
+    ],
     lifespan=lifespan,
 )

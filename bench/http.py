@@ -22,8 +22,7 @@ from bench.data import HEAVY_EMAIL, SHAPED_EMAIL, email, ensure_all
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 DURATION = os.environ.get("BENCH_DURATION", "6s")
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
-TYPICAL = 5000  # a user with 100 interviews (reads only)
-WRITER = 7777  # the user the create benchmark writes to
+TYPICAL = 5000  # a user with 100 interviews (what the create benchmark adds is removed after)
 
 
 def ensure_wrk() -> str:
@@ -123,17 +122,26 @@ class Ceiling:
         self.proc.wait(timeout=10)
 
 
+# Each PATCH changes the notes (the same value again would change nothing and write nothing).
 PATCH_LUA = """
 wrk.method = "PATCH"
 wrk.headers["Content-Type"] = "application/json"
-wrk.body = '{"notes": "bench patch"}'
+n = 0
+request = function()
+  n = n + 1
+  return wrk.format(nil, nil, nil, '{"notes": "bench patch ' .. n .. '"}')
+end
 """
 
+# Interviews the benchmark creates carry this note, and are removed after each run of writes.
+CREATED_NOTE = "bench-created"
 CREATE_LUA = """
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-wrk.body = '{"company_id": %d, "interview_type": "mock", "notes": "bench"}'
+wrk.body = '{"company_id": %d, "interview_type": "mock", "notes": "bench-created"}'
 """
+
+ENDPOINTS = ("list", "detail", "create", "update", "search", "stats")
 
 
 def _lua(text: str) -> str:
@@ -142,33 +150,82 @@ def _lua(text: str) -> str:
     return fh.name
 
 
+def remove_created(database_url: str) -> int:
+    """Delete what the create benchmark wrote, so that every run measures the same data."""
+    import asyncio
+
+    import asyncpg
+
+    from bench.data import _dsn
+
+    async def go() -> int:
+        conn = await asyncpg.connect(**_dsn(database_url))
+        try:
+            done = await conn.execute("DELETE FROM interviews WHERE notes = $1", CREATED_NOTE)
+            return int(done.split()[-1])
+        finally:
+            await conn.close()
+
+    return asyncio.run(go())
+
+
+class Target:
+    """One user's URLs and credentials on one server: what each benchmarked endpoint requests."""
+
+    def __init__(self, base: str, address: str) -> None:
+        self.base = base
+        self.h = login(base, address)
+        self.interview = httpx.get(base + "/api/interviews?page_size=1", headers=self.h).json()["items"][0]
+        self.company = httpx.get(base + "/api/companies?page_size=1", headers=self.h).json()["items"][0]
+
+    def request(self, name: str) -> tuple[str, str | None]:
+        """(path, wrk script) of the endpoint ``name``."""
+        detail = f"/api/interviews/{self.interview['id']}"
+        return {
+            "list": ("/api/interviews?sort_by=interview_date&sort_order=desc&page=1", None),
+            "detail": (detail, None),
+            "create": ("/api/interviews", CREATE_LUA % self.company["id"]),
+            "update": (detail, PATCH_LUA),
+            "search": ("/api/questions?q=cache%20latency", None),
+            "stats": ("/api/stats/overview", None),
+        }[name]
+
+    def wrk(self, name: str, base: str | None = None, *, connections: int = CONNECTIONS) -> dict[str, Any]:
+        path, script = self.request(name)
+        lua = _lua(script) if script else None
+        try:
+            return wrk((base or self.base) + path, self.h, script=lua, connections=connections)
+        finally:
+            if lua:
+                Path(lua).unlink()
+
+
 def shaped(base: str, database_url: str, secret: str) -> dict[str, Any]:
     """The issue's reference user (60 interviews of 2 rounds, 3 questions, 2 skills): each
-    endpoint next to /api/auth/me on the same server, in the same run (and the detail next to
-    its raw-asyncpg ceiling)."""
-    h = login(base, SHAPED_EMAIL)
-    some = httpx.get(base + "/api/interviews?page_size=1", headers=h).json()["items"][0]
-    company = httpx.get(base + "/api/companies?page_size=1", headers=h).json()["items"][0]
-    detail = f"/api/interviews/{some['id']}"
-    list_q = "/api/interviews?sort_by=interview_date&sort_order=desc&page=1"
-    r: dict[str, Any] = {"me": wrk(base + "/api/auth/me", h)}
-    r["list"] = wrk(base + list_q, h)
-    r["detail"] = wrk(base + detail, h)
+    endpoint next to /api/auth/me on the same server and next to its raw-asyncpg ceiling, all in
+    the same run."""
+    t = Target(base, SHAPED_EMAIL)
+    r: dict[str, Any] = {"me": wrk(base + "/api/auth/me", t.h)}
     with Ceiling(database_url, secret) as ceiling:
-        r["detail_ceiling"] = wrk(ceiling.url + detail, h)
-        r["list_ceiling"] = wrk(ceiling.url + list_q + "&interview_status=completed", h)
-    r["search"] = wrk(base + "/api/questions?q=cache%20latency", h)
-    r["stats"] = wrk(base + "/api/stats/overview", h)
-    patch, create = _lua(PATCH_LUA), _lua(CREATE_LUA % company["id"])
-    r["update"] = wrk(base + detail, h, script=patch)
-    r["create"] = wrk(base + "/api/interviews", h, script=create)
-    Path(patch).unlink()
-    Path(create).unlink()
+        for name in ENDPOINTS:
+            r[name] = t.wrk(name)
+            r[name]["ceiling"] = t.wrk(name, ceiling.url)
+            if name == "create":
+                remove_created(database_url)
     me = r["me"]["rps"]
-    for v in r.values():
+    for name in ENDPOINTS:
+        v = r[name]
         v["x_me"] = round(v["rps"] / me, 2) if me else None
-    r["detail"]["x_ceiling"] = round(r["detail"]["rps"] / r["detail_ceiling"]["rps"], 2)
+        v["x_ceiling"] = round(v["rps"] / v["ceiling"]["rps"], 2) if v["ceiling"]["rps"] else None
     return r
+
+
+def typical_latency(base: str, database_url: str, address: str) -> dict[str, Any]:
+    """One connection, one request at a time: each endpoint's latency for a typical user."""
+    t = Target(base, address)
+    out = {name: t.wrk(name, connections=1) for name in ENDPOINTS}
+    remove_created(database_url)
+    return out
 
 
 def run() -> dict[str, Any]:
@@ -176,15 +233,11 @@ def run() -> dict[str, Any]:
     results: dict[str, Any] = {"data": {k: v[1] for k, v in data.items()}}
     list_q = "/api/interviews?interview_status=completed&sort_by=interview_date&sort_order=desc&page=1"
     large_url = data["large"][0]
+    remove_created(large_url)
     with AppServer(large_url) as app:
         secret = app.env["SECRET_KEY"]
-        h = login(app.url, email(TYPICAL))
         heavy = login(app.url, HEAVY_EMAIL)
-        some = httpx.get(app.url + "/api/interviews?page_size=1", headers=h).json()["items"][0]
         r = {}
-        r["interview_list"] = wrk(app.url + list_q, h)
-        with Ceiling(large_url, secret) as ceiling:
-            r["ceiling_raw_asyncpg"] = wrk(ceiling.url + list_q, h)
         # The heavy user has ~43k completed interviews: page 2,000 is 40,000 rows deep.
         r["interview_list_heavy_page1"] = wrk(app.url + list_q, heavy)
         deep_q = list_q.replace("page=1", "page=2000")
@@ -194,34 +247,15 @@ def run() -> dict[str, Any]:
         r["interview_list_heavy_cursor_2001"] = wrk(
             app.url + list_q + "&cursor=" + deep_page["next_cursor"], heavy
         )
-        r["interview_detail"] = wrk(f"{app.url}/api/interviews/{some['id']}", h)
-        r["question_search"] = wrk(app.url + "/api/questions?q=cache%20latency", h)
-        r["stats_overview"] = wrk(app.url + "/api/stats/overview", h)
-        # Writes go to another user, so the read figures of later runs see the same data.
-        writer = login(app.url, email(WRITER))
-        company = httpx.get(app.url + "/api/companies?page_size=1", headers=writer).json()["items"][0]
-        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
-            fh.write(CREATE_LUA % company["id"])
-        r["create_interview"] = wrk(app.url + "/api/interviews", writer, script=fh.name)
-        Path(fh.name).unlink()
-        ceiling_rps = r["ceiling_raw_asyncpg"]["rps"]
-        for v in r.values():
-            v["x_ceiling"] = round(v["rps"] / ceiling_rps, 2) if ceiling_rps else None
-        results["endpoints"] = r
+        results["heavy"] = r
         results["shaped"] = shaped(app.url, large_url, secret)
-        results["large_typical_latency"] = {
-            "list": wrk(app.url + list_q, h, connections=1),
-            "stats": wrk(app.url + "/api/stats/overview", h, connections=1),
-        }
-    with AppServer(data["small"][0]) as app:
-        h = login(app.url, email(50))
-        results["small_typical_latency"] = {
-            "list": wrk(app.url + list_q, h, connections=1),
-            "stats": wrk(app.url + "/api/stats/overview", h, connections=1),
-        }
+        results["large_typical_latency"] = typical_latency(app.url, large_url, email(TYPICAL))
+    small_url = data["small"][0]
+    with AppServer(small_url) as app:
+        results["small_typical_latency"] = typical_latency(app.url, small_url, email(50))
     s, big = results["small_typical_latency"], results["large_typical_latency"]
     results["growth_10k_to_1m"] = {
-        k: round(big[k]["p50_ms"] / s[k]["p50_ms"], 2) if s[k]["p50_ms"] else None for k in ("list", "stats")
+        k: round(big[k]["p50_ms"] / s[k]["p50_ms"], 2) if s[k]["p50_ms"] else None for k in ENDPOINTS
     }
     return results
 

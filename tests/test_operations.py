@@ -123,11 +123,12 @@ async def test_security_headers_on_every_response(client: httpx.AsyncClient) -> 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
-def test_readme_curl_examples_work(offline_live: LiveServer) -> None:
-    """The README's quick start, API-key and streaming examples, run as written (host swapped)."""
+def test_readme_curl_examples_work(offline_live: LiveServer, tmp_path: Path) -> None:
+    """The README's quick start, API-key and streaming examples, run as written (host swapped),
+    in a scratch folder: the files they write (an export) stay out of the checkout."""
     blocks = [b for b in re.findall(r"```bash\n(.*?)```", README.read_text(), re.S) if "curl " in b]
     script = "set -euo pipefail\n" + "\necho\n".join(blocks).replace("localhost:8000", offline_live.url)
-    r = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60)
+    r = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
     assert r.stdout.count('"email":"you@example.com"') >= 3, r.stdout  # registered, me by token, by key
     assert "event: complete" in r.stdout, r.stdout

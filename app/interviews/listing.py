@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db import raw_connection
 from app.kit.search import FUZZY_MIN_LENGTH, like_escape, prefix_tsquery
 from app.models.enums import InterviewOutcome, InterviewStatus, InterviewType, SeniorityLevel
 
@@ -99,8 +100,17 @@ def _search_sql(q: str, params: list[Any]) -> str:
     return f"({' OR '.join(either)})"
 
 
-async def fetch_page(
-    session: AsyncSession,
+@dataclass(frozen=True)
+class PageSql:
+    """A page of the list as one statement (rows with the total), and the count alone."""
+
+    sql: str
+    params: list[Any]
+    count_sql: str
+    count_params: list[Any]
+
+
+def page_sql(
     user_id: int,
     filters: InterviewFilters,
     sort_by: str,
@@ -108,7 +118,7 @@ async def fetch_page(
     limit: int,
     offset: int,
     after: tuple[datetime, int] | None,
-) -> tuple[int, list[Any]]:
+) -> PageSql:
     conditions, params, join_company = where_sql(user_id, filters)
     key = SORT_SQL[sort_by]
     direction = "DESC" if desc else "ASC"
@@ -139,12 +149,16 @@ async def fetch_page(
         LEFT JOIN roles r ON r.id = i.role_id
         ORDER BY {order}
     """
-    connection = await session.connection()
-    raw = (await connection.get_raw_connection()).driver_connection
-    assert raw is not None
-    rows = await raw.fetch(sql, *page_params)
+    return PageSql(
+        sql, page_params, f"SELECT count(*) FROM interviews i {count_join} WHERE {base_where}", params
+    )
+
+
+async def fetch_page(session: AsyncSession, query: PageSql) -> tuple[int, list[Any]]:
+    """(total, rows) of the page, on the session's connection."""
+    raw = await raw_connection(session)
+    rows = await raw.fetch(query.sql, *query.params)
     if rows:
         return rows[0]["total"], rows
     # An empty page (past the end): the total still counts.
-    total = await raw.fetchval(f"SELECT count(*) FROM interviews i {count_join} WHERE {base_where}", *params)
-    return total, []
+    return await raw.fetchval(query.count_sql, *query.count_params), []

@@ -11,24 +11,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db import fetchval
 from app.interviews import schemas
-from app.models import Interview, InterviewStatusChange
+
+# What the API shows of the interview row itself, with its company and role (aliases i, c, r).
+_INTERVIEW_DOC = """
+    i.id, i.company_id, i.role_id, i.cv_version_id, i.interview_date, i.seniority_level,
+    i.interview_type, i.interview_status, i.outcome, i.is_remote, i.location,
+    i.duration_minutes, i.interviewer_names, i.overall_rating, i.notes, i.feedback,
+    i.created_at, i.updated_at, i.deleted_at,
+    json_build_object('id', c.id, 'company_name', c.company_name) AS company,
+    CASE WHEN r.id IS NOT NULL THEN json_build_object(
+        'id', r.id, 'role_title', r.role_title, 'seniority_level', r.seniority_level
+    ) END AS role"""
 
 # Children keep the order the API has always given: rounds by number, links by id, the
 # timeline oldest first. Links to questions or skills in the trash are hidden with them.
-DETAIL_SQL = """
+DETAIL_SQL = f"""
 SELECT row_to_json(d)::text FROM (
-    SELECT i.id, i.company_id, i.role_id, i.cv_version_id, i.interview_date, i.seniority_level,
-           i.interview_type, i.interview_status, i.outcome, i.is_remote, i.location,
-           i.duration_minutes, i.interviewer_names, i.overall_rating, i.notes, i.feedback,
-           i.created_at, i.updated_at, i.deleted_at,
-           json_build_object('id', c.id, 'company_name', c.company_name) AS company,
-           CASE WHEN r.id IS NOT NULL THEN json_build_object(
-               'id', r.id, 'role_title', r.role_title, 'seniority_level', r.seniority_level
-           ) END AS role,
+    SELECT {_INTERVIEW_DOC},
            coalesce((
                SELECT json_agg(x ORDER BY x.round_number, x.id) FROM (
                    SELECT id, interview_id, round_number, round_type, round_date, duration_minutes,
@@ -78,14 +81,6 @@ SELECT row_to_json(d)::text FROM (
 """
 
 
-async def fetchval(session: AsyncSession, sql: str, *args: Any) -> Any:
-    """One value of a constant statement, on the session's connection (and transaction)."""
-    connection = await session.connection()
-    raw = (await connection.get_raw_connection()).driver_connection
-    assert raw is not None
-    return await raw.fetchval(sql, *args)
-
-
 async def interview_detail(
     session: AsyncSession, owner_id: int, interview_id: int, *, include_deleted: bool = False
 ) -> schemas.InterviewRead | None:
@@ -94,26 +89,53 @@ async def interview_detail(
     return None if doc is None else schemas.InterviewRead.model_validate_json(doc)
 
 
-async def insert_interview(session: AsyncSession, owner_id: int, values: dict[str, Any]) -> int:
-    """Insert an interview and the first point of its status timeline (what
-    ``history.record_status`` adds on later changes) in one statement; its id."""
-    interviews, timeline = Interview.__table__, InterviewStatusChange.__table__
-    # Declarative models' tables are Tables; SQLAlchemy types ``__table__`` as any FromClause.
-    assert isinstance(interviews, Table) and isinstance(timeline, Table)
-    new = (
-        insert(interviews)
-        .values(owner_id=owner_id, **values)
-        .returning(
-            interviews.c.id, interviews.c.owner_id, interviews.c.interview_status, interviews.c.outcome
-        )
-        .cte("new")
-    )
-    stmt = (
-        insert(timeline)
-        .from_select(
-            ["owner_id", "interview_id", "interview_status", "outcome"],
-            select(new.c.owner_id, new.c.id, new.c.interview_status, new.c.outcome),
-        )
-        .returning(timeline.c.interview_id)
-    )
-    return int((await session.execute(stmt)).scalar_one())
+# The columns a client sets on create, in the order of CREATE_SQL's parameters $3…
+CREATE_COLUMNS = (
+    "role_id", "cv_version_id", "interview_date", "seniority_level", "interview_type",
+    "interview_status", "outcome", "is_remote", "location", "duration_minutes",
+    "interviewer_names", "overall_rating", "notes", "feedback",
+)  # fmt: skip
+
+# Create in one statement: the company, role and CV version must be live rows of the owner
+# (a role of that company or of none), each held with a share lock like ``crud.check_refs`` so that a
+# concurrent delete waits; the interview and the first point of its timeline are inserted, and
+# the detail document is returned. No row back means a reference failed: the caller finds out
+# which. $1 owner, $2 company, then CREATE_COLUMNS.
+CREATE_SQL = f"""
+WITH c AS (
+    SELECT id, company_name FROM companies
+    WHERE id = $2 AND owner_id = $1 AND deleted_at IS NULL FOR KEY SHARE
+), r AS (
+    SELECT id, role_title, seniority_level FROM roles
+    WHERE id = $3 AND owner_id = $1 AND deleted_at IS NULL AND (company_id IS NULL OR company_id = $2)
+    FOR SHARE
+), cv AS (
+    SELECT id FROM cv_versions
+    WHERE id = $4 AND owner_id = $1 AND deleted_at IS NULL FOR KEY SHARE
+), i AS (
+    INSERT INTO interviews (owner_id, company_id, {", ".join(CREATE_COLUMNS)})
+    SELECT $1, c.id, {", ".join(f"${n}" for n in range(3, 3 + len(CREATE_COLUMNS)))} FROM c
+    WHERE ($3::integer IS NULL OR EXISTS (SELECT FROM r))
+      AND ($4::integer IS NULL OR EXISTS (SELECT FROM cv))
+    RETURNING *
+), h AS (
+    INSERT INTO interview_status_history (owner_id, interview_id, interview_status, outcome)
+    SELECT owner_id, id, interview_status, outcome FROM i
+    RETURNING id, interview_status AS status, outcome, changed_at
+)
+SELECT row_to_json(d)::text FROM (
+    SELECT {_INTERVIEW_DOC}, '[]'::json AS rounds, '[]'::json AS questions, '[]'::json AS skills,
+           (SELECT json_agg(h) FROM h) AS status_history
+    FROM i JOIN c ON c.id = i.company_id LEFT JOIN r ON r.id = i.role_id
+) d
+"""
+
+
+async def create_interview(
+    session: AsyncSession, owner_id: int, values: dict[str, Any]
+) -> schemas.InterviewRead | None:
+    """The new interview as the detail shows it, or None (nothing written) when the company,
+    role or CV version is not a live row of the owner's, or the role is another company's."""
+    args = [values[name] for name in CREATE_COLUMNS]
+    doc = await fetchval(session, CREATE_SQL, owner_id, values["company_id"], *args)
+    return None if doc is None else schemas.InterviewRead.model_validate_json(doc)

@@ -6,10 +6,10 @@ from fastapi import APIRouter, Body, Depends, Query, Response, status
 from pydantic_core import to_json
 
 from app.auth.dependencies import CurrentUser
-from app.db import SessionDep, read_only
+from app.db import SessionDep, one_statement, read_only
 from app.interviews import schemas, service
 from app.interviews.listing import InterviewFilters
-from app.kit.etag import IfMatch, set_etag
+from app.kit.etag import IfMatch, set_etag, versioned_json
 from app.kit.pagination import PageQuery, SortOrder
 from app.kit.query import search_query
 from app.kit.responses import problems
@@ -113,19 +113,18 @@ async def list_interviews(
     status_code=status.HTTP_201_CREATED,
     response_model=schemas.InterviewRead,
     summary="Create an interview",
-    responses=problems(401, 422),
+    responses=problems(401, 409, 422),
 )
+@one_statement
 async def create_interview(
     data: Annotated[schemas.InterviewCreate, Body(openapi_examples=CREATE_EXAMPLE)],
     session: SessionDep,
     user: CurrentUser,
-    response: Response,
-) -> schemas.InterviewRead:
+) -> Response:
     """Record an interview at one of your companies. `interview_status` starts as `scheduled`.
     The response carries its `ETag`."""
     interview = await service.create_interview(session, user, data)
-    set_etag(response, interview)
-    return schemas.InterviewRead.model_validate(interview)
+    return versioned_json(interview, interview, status.HTTP_201_CREATED)
 
 
 @router.get(
@@ -135,15 +134,12 @@ async def create_interview(
     responses=problems(401, 404, 422),
 )
 @read_only
-async def get_interview(
-    interview_id: IdPath, session: SessionDep, user: CurrentUser, response: Response
-) -> schemas.InterviewRead:
+async def get_interview(interview_id: IdPath, session: SessionDep, user: CurrentUser) -> Response:
     """One interview with its company, role, rounds, the questions asked and the skills tested.
     The `ETag` header names this version (it changes with the rounds and links too): send it back
     as `If-Match` when you write."""
     interview = await service.get_interview(session, user, interview_id)
-    set_etag(response, interview)
-    return schemas.InterviewRead.model_validate(interview)
+    return versioned_json(interview, interview)
 
 
 @router.put(
@@ -157,17 +153,15 @@ async def replace_interview(
     data: schemas.InterviewCreate,
     session: SessionDep,
     user: CurrentUser,
-    response: Response,
     if_match: IfMatch = None,
-) -> schemas.InterviewRead:
+) -> Response:
     """Replace every field of the interview (fields left out take their defaults). The role must
     belong to the interview's company (422). Send `If-Match` with the `ETag` you read so that you
     never overwrite a change you have not seen (412 if the interview changed since; nothing is
     written). Without it the last write wins. The response carries the new `ETag`."""
     changes = data.model_dump()
     interview = await service.update_interview(session, user, interview_id, changes, if_match=if_match)
-    set_etag(response, interview)
-    return schemas.InterviewRead.model_validate(interview)
+    return versioned_json(interview, interview)
 
 
 @router.patch(
@@ -181,17 +175,15 @@ async def patch_interview(
     data: schemas.InterviewUpdate,
     session: SessionDep,
     user: CurrentUser,
-    response: Response,
     if_match: IfMatch = None,
-) -> schemas.InterviewRead:
+) -> Response:
     """Change only the fields sent. The role must belong to the interview's company, also when
     only one of them changes (422). `If-Match`: 412 when the interview changed since you read
     that `ETag` (`*` matches any version); without it the last write wins. The response carries
     the new `ETag`."""
     changes = data.model_dump(exclude_unset=True)
     interview = await service.update_interview(session, user, interview_id, changes, if_match=if_match)
-    set_etag(response, interview)
-    return schemas.InterviewRead.model_validate(interview)
+    return versioned_json(interview, interview)
 
 
 @router.delete(

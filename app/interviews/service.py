@@ -14,7 +14,7 @@ from sqlalchemy import Select, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from app.errors import NotFound, Unprocessable
+from app.errors import Conflict, NotFound, Unprocessable
 from app.interviews import listing, queries, schemas
 from app.interviews.history import history_for as history_for  # re-exported for exports
 from app.interviews.history import record_status
@@ -95,9 +95,8 @@ async def list_interviews(
             )
         after = decode_cursor(cursor, sort_by.value, sort_order)
     offset = 0 if after else page.offset
-    total, rows = await listing.fetch_page(
-        session, user.id, filters, sort_by.value, desc, page.page_size, offset, after
-    )
+    query = listing.page_sql(user.id, filters, sort_by.value, desc, page.page_size, offset, after)
+    total, rows = await listing.fetch_page(session, query)
     items = []
     for row in rows:
         d = dict(row)
@@ -171,9 +170,12 @@ async def create_interview(
     session: AsyncSession, user: User, data: schemas.InterviewCreate
 ) -> schemas.InterviewRead:
     values = data.model_dump()
-    await _check_interview_refs(session, user, values, None)
-    interview_id = await queries.insert_interview(session, user.id, values)
-    return await get_interview(session, user, interview_id)
+    created = await queries.create_interview(session, user.id, values)
+    if created is None:
+        # Nothing was written: say which reference was wrong.
+        await _check_interview_refs(session, user, values, None)
+        raise Conflict("A company, role or CV version this interview names changed meanwhile; try again.")
+    return created
 
 
 async def update_interview(

@@ -86,8 +86,9 @@ class Interview(IdMixin, OwnedMixin, TimestampMixin, SoftDeleteMixin, Base):
     overall_rating: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str | None] = mapped_column(Text)
     feedback: Mapped[str | None] = mapped_column(Text)
+    # Only ever used inside SQL (search filters and ranking): never loaded with the row.
     search_vector: Mapped[str] = mapped_column(
-        TSVECTOR, Computed(INTERVIEW_SEARCH_SQL, persisted=True), nullable=True
+        TSVECTOR, Computed(INTERVIEW_SEARCH_SQL, persisted=True), nullable=True, deferred=True
     )
     # Raised by every change to the interview or its rounds and links: the calendar's SEQUENCE.
     revision: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))

@@ -56,8 +56,9 @@ class Question(IdMixin, OwnedMixin, TimestampMixin, SoftDeleteMixin, Base):
     sample_answer: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(String(200))
+    # Only ever used inside SQL (search filters and ranking): never loaded with the row.
     search_vector: Mapped[str] = mapped_column(
-        TSVECTOR, Computed(QUESTION_SEARCH_SQL, persisted=True), nullable=True
+        TSVECTOR, Computed(QUESTION_SEARCH_SQL, persisted=True), nullable=True, deferred=True
     )
 
     company: Mapped[Company | None] = relationship(lazy="raise")
