@@ -50,7 +50,7 @@ async def get_principal(
         if claims is None:
             raise Unauthorized("The access token is invalid or expired.")
         user_id, version = claims
-        user = await session.get(User, user_id)
+        user = await service.user_by_id(session, user_id)
         if user is not None and user.token_version != version:
             raise Unauthorized("The access token was revoked (logout or password change); log in again.")
     if user is None or not user.is_active:

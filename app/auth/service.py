@@ -14,6 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.auth import security
 from app.auth.schemas import ApiKeyCreate, PasswordChange, UserCreate, contains_email
 from app.config import Settings
+from app.db import raw_connection
 from app.errors import Conflict, Forbidden, NotFound, RateLimited, Unprocessable
 from app.kit.ratelimit import FixedWindow, Hit
 from app.models import AgentTicket, ApiKey, User
@@ -187,7 +188,22 @@ async def delete_account(
     if not await check_password(session, throttle, user.email, client, password, user.hashed_password):
         raise Forbidden("The password is not correct; the account was not deleted.")
     await session.execute(delete(User).where(User.id == user.id))
-    session.expunge(user)
+    if user in session:
+        session.expunge(user)
+
+
+_USER_SQL = """
+SELECT id, email, hashed_password, full_name, is_active, token_version, created_at, updated_at
+FROM users WHERE id = $1
+"""
+
+
+async def user_by_id(session: AsyncSession, user_id: int) -> User | None:
+    """The user behind a token, read on the session's connection without the ORM: every
+    authenticated request starts here. The object is not in the session; this module changes
+    users with UPDATE statements (and ``set_committed_value``), never by setting attributes."""
+    row = await (await raw_connection(session)).fetchrow(_USER_SQL, user_id)
+    return None if row is None else User(**row)
 
 
 async def user_for_api_key(session: AsyncSession, key: str) -> tuple[User, int] | None:

@@ -1,92 +1,182 @@
-"""Read queries of the interview domain that PostgreSQL answers in one statement.
+"""Queries of the interview domain that PostgreSQL answers in one statement.
 
 The detail (company, role, rounds, questions asked, skills tested, status timeline) is built as
-one JSON document by PostgreSQL (``json_agg`` sub-selects) and validated straight from that text
-by Pydantic: one round trip, and no ORM objects to build. The statements are constants with
-``$n`` parameters, run on the session's own asyncpg connection (same transaction, prepared once
-per connection by asyncpg's statement cache).
+one JSON document by PostgreSQL, already in the API's shape (keys in the schema's order,
+datetimes in UTC written as Pydantic writes them), together with its ETag: the route sends that
+text as it is. One round trip, no ORM objects, nothing validated or serialised again in Python;
+``InterviewDoc.model()`` gives the Pydantic object to the callers that need one. The statements
+are constants with ``$n`` parameters, run on the session's own asyncpg connection (same
+transaction, prepared once per connection by asyncpg's statement cache).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from fastapi import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db import fetchval
+from app.db import raw_connection
 from app.interviews import schemas
 
-# What the API shows of the interview row itself, with its company and role (aliases i, c, r).
-_INTERVIEW_DOC = """
-    i.id, i.company_id, i.role_id, i.cv_version_id, i.interview_date, i.seniority_level,
-    i.interview_type, i.interview_status, i.outcome, i.is_remote, i.location,
-    i.duration_minutes, i.interviewer_names, i.overall_rating, i.notes, i.feedback,
-    i.created_at, i.updated_at, i.deleted_at,
-    json_build_object('id', c.id, 'company_name', c.company_name) AS company,
-    CASE WHEN r.id IS NOT NULL THEN json_build_object(
-        'id', r.id, 'role_title', r.role_title, 'seniority_level', r.seniority_level
-    ) END AS role"""
 
-# Children keep the order the API has always given: rounds by number, links by id, the
-# timeline oldest first. Links to questions or skills in the trash are hidden with them.
-DETAIL_SQL = f"""
-SELECT row_to_json(d)::text FROM (
-    SELECT {_INTERVIEW_DOC},
-           coalesce((
-               SELECT json_agg(x ORDER BY x.round_number, x.id) FROM (
-                   SELECT id, interview_id, round_number, round_type, round_date, duration_minutes,
-                          interviewer_name, interviewer_role, round_rating, passed, notes,
-                          created_at, updated_at
-                   FROM interview_rounds WHERE interview_id = i.id
-               ) x
-           ), '[]') AS rounds,
-           coalesce((
-               SELECT json_agg(x ORDER BY x.id) FROM (
-                   SELECT iq.id, iq.interview_id, iq.question_id,
-                          json_build_object(
-                              'id', q.id, 'question_text', q.question_text,
-                              'question_category', q.question_category,
-                              'question_difficulty', q.question_difficulty
-                          ) AS question,
-                          iq.round_id, iq.answer_quality_rating, iq.answer_given, iq.feedback,
-                          iq.created_at
-                   FROM interview_questions iq
-                   JOIN questions q ON q.id = iq.question_id AND q.deleted_at IS NULL
-                   WHERE iq.interview_id = i.id
-               ) x
-           ), '[]') AS questions,
-           coalesce((
-               SELECT json_agg(x ORDER BY x.id) FROM (
-                   SELECT ts.id, ts.interview_id, ts.skill_id,
-                          json_build_object(
-                              'id', s.id, 'skill_name', s.skill_name, 'skill_category', s.skill_category
-                          ) AS skill,
-                          ts.performance_rating, ts.notes, ts.created_at
-                   FROM interview_skills ts
-                   JOIN skills s ON s.id = ts.skill_id AND s.deleted_at IS NULL
-                   WHERE ts.interview_id = i.id
-               ) x
-           ), '[]') AS skills,
-           coalesce((
-               SELECT json_agg(x ORDER BY x.changed_at, x.id) FROM (
-                   SELECT id, interview_status AS status, outcome, changed_at
-                   FROM interview_status_history WHERE interview_id = i.id
-               ) x
-           ), '[]') AS status_history
-    FROM interviews i
-    JOIN companies c ON c.id = i.company_id
-    LEFT JOIN roles r ON r.id = i.role_id
-    WHERE i.id = $1 AND i.owner_id = $2 AND ($3 OR i.deleted_at IS NULL)
-) d
+def utc(column: str) -> str:
+    """SQL writing a ``timestamptz`` the way the API does (Pydantic's form of a UTC datetime:
+    microseconds only when there are some, then ``Z``); NULL stays NULL."""
+    local = f"({column} AT TIME ZONE 'UTC')"
+    return (
+        f"""(to_char({local}, 'YYYY-MM-DD"T"HH24:MI:SS') || CASE WHEN """
+        f"""extract(microseconds FROM {column})::integer % 1000000 <> 0 THEN to_char({local}, '.US') """
+        """ELSE '' END || 'Z')"""
+    )
+
+
+def etag(alias: str) -> str:
+    """SQL of the row's ETag, as ``app.kit.etag.etag_of`` makes it (id and ``updated_at``)."""
+    micros = f"(extract(epoch FROM {alias}.updated_at) * 1000000)::bigint"
+    return f"""'"' || {alias}.id || '-' || to_hex({micros}) || '"'"""
+
+
+def _object(fields: str) -> str:
+    """``json_build_object`` of ``key column`` lines (the key when the column is the key)."""
+    args = []
+    for line in fields.strip().splitlines():
+        key, _, expr = line.strip().rstrip(",").partition(" ")
+        args += [f"'{key}'", expr or key]
+    return f"json_build_object({', '.join(args)})"
+
+
+# The interview row with its company and role (aliases i, c, r), keys in InterviewSummary's order.
+_INTERVIEW = f"""
+id i.id
+company_id i.company_id
+company json_build_object('id', c.id, 'company_name', c.company_name)
+role_id i.role_id
+role CASE WHEN r.id IS NOT NULL THEN json_build_object('id', r.id, 'role_title', r.role_title, 'seniority_level', r.seniority_level) END
+cv_version_id i.cv_version_id
+interview_date {utc("i.interview_date")}
+seniority_level i.seniority_level
+interview_type i.interview_type
+interview_status i.interview_status
+outcome i.outcome
+is_remote i.is_remote
+location i.location
+duration_minutes i.duration_minutes
+interviewer_names i.interviewer_names
+overall_rating i.overall_rating
+notes i.notes
+feedback i.feedback
+created_at {utc("i.created_at")}
+updated_at {utc("i.updated_at")}
+deleted_at {utc("i.deleted_at")}
 """
+
+_ROUND = f"""
+id
+interview_id
+round_number
+round_type
+round_date {utc("round_date")}
+duration_minutes
+interviewer_name
+interviewer_role
+round_rating
+passed
+notes
+created_at {utc("created_at")}
+updated_at {utc("updated_at")}
+"""
+
+_QUESTION = f"""
+id iq.id
+interview_id iq.interview_id
+question_id iq.question_id
+question json_build_object('id', q.id, 'question_text', q.question_text, 'question_category', q.question_category, 'question_difficulty', q.question_difficulty)
+round_id iq.round_id
+answer_quality_rating iq.answer_quality_rating
+answer_given iq.answer_given
+feedback iq.feedback
+created_at {utc("iq.created_at")}
+"""
+
+_SKILL = f"""
+id ts.id
+interview_id ts.interview_id
+skill_id ts.skill_id
+skill json_build_object('id', s.id, 'skill_name', s.skill_name, 'skill_category', s.skill_category)
+performance_rating ts.performance_rating
+notes ts.notes
+created_at {utc("ts.created_at")}
+"""
+
+_CHANGE = f"""
+status interview_status
+outcome
+changed_at {utc("changed_at")}
+"""
+
+
+def _interview_doc(history: str) -> str:
+    """The detail document of interview ``i``; ``history`` is the SQL of its timeline (a JSON
+    array). Children keep the order the API has always given: rounds by number, links by id.
+    Links to questions or skills in the trash are hidden with them."""
+    return f"""json_build_object(
+        {_object(_INTERVIEW)[len("json_build_object(") : -1]},
+        'rounds', coalesce((
+            SELECT json_agg({_object(_ROUND)} ORDER BY round_number, id)
+            FROM interview_rounds WHERE interview_id = i.id
+        ), '[]'),
+        'questions', coalesce((
+            SELECT json_agg({_object(_QUESTION)} ORDER BY iq.id)
+            FROM interview_questions iq
+            JOIN questions q ON q.id = iq.question_id AND q.deleted_at IS NULL
+            WHERE iq.interview_id = i.id
+        ), '[]'),
+        'skills', coalesce((
+            SELECT json_agg({_object(_SKILL)} ORDER BY ts.id)
+            FROM interview_skills ts
+            JOIN skills s ON s.id = ts.skill_id AND s.deleted_at IS NULL
+            WHERE ts.interview_id = i.id
+        ), '[]'),
+        'status_history', {history}
+    )::text"""
+
+
+DETAIL_SQL = f"""
+SELECT {etag("i")} AS etag, {
+    _interview_doc(f'''coalesce((
+        SELECT json_agg({_object(_CHANGE)} ORDER BY changed_at, id)
+        FROM interview_status_history WHERE interview_id = i.id
+    ), '[]')''')
+} AS doc
+FROM interviews i
+JOIN companies c ON c.id = i.company_id
+LEFT JOIN roles r ON r.id = i.role_id
+WHERE i.id = $1 AND i.owner_id = $2 AND ($3 OR i.deleted_at IS NULL)
+"""
+
+
+@dataclass(frozen=True)
+class InterviewDoc:
+    """An interview as the API shows it: the JSON text and its ETag."""
+
+    etag: str
+    json: str
+
+    def model(self) -> schemas.InterviewRead:
+        return schemas.InterviewRead.model_validate_json(self.json)
+
+    def response(self, status_code: int = 200) -> Response:
+        return Response(self.json, status_code, {"ETag": self.etag}, "application/json")
 
 
 async def interview_detail(
     session: AsyncSession, owner_id: int, interview_id: int, *, include_deleted: bool = False
-) -> schemas.InterviewRead | None:
+) -> InterviewDoc | None:
     """The interview as the API shows it, or None when the owner has no such interview."""
-    doc = await fetchval(session, DETAIL_SQL, interview_id, owner_id, include_deleted)
-    return None if doc is None else schemas.InterviewRead.model_validate_json(doc)
+    row = await (await raw_connection(session)).fetchrow(DETAIL_SQL, interview_id, owner_id, include_deleted)
+    return None if row is None else InterviewDoc(row["etag"], row["doc"])
 
 
 # The columns a client sets on create, in the order of CREATE_SQL's parameters $3…
@@ -121,21 +211,18 @@ WITH c AS (
 ), h AS (
     INSERT INTO interview_status_history (owner_id, interview_id, interview_status, outcome)
     SELECT owner_id, id, interview_status, outcome FROM i
-    RETURNING id, interview_status AS status, outcome, changed_at
+    RETURNING interview_status, outcome, changed_at
 )
-SELECT row_to_json(d)::text FROM (
-    SELECT {_INTERVIEW_DOC}, '[]'::json AS rounds, '[]'::json AS questions, '[]'::json AS skills,
-           (SELECT json_agg(h) FROM h) AS status_history
-    FROM i JOIN c ON c.id = i.company_id LEFT JOIN r ON r.id = i.role_id
-) d
+SELECT {etag("i")} AS etag, {_interview_doc(f"(SELECT json_agg({_object(_CHANGE)}) FROM h)")} AS doc
+FROM i JOIN c ON c.id = i.company_id LEFT JOIN r ON r.id = i.role_id
 """
 
 
 async def create_interview(
     session: AsyncSession, owner_id: int, values: dict[str, Any]
-) -> schemas.InterviewRead | None:
+) -> InterviewDoc | None:
     """The new interview as the detail shows it, or None (nothing written) when the company,
     role or CV version is not a live row of the owner's, or the role is another company's."""
     args = [values[name] for name in CREATE_COLUMNS]
-    doc = await fetchval(session, CREATE_SQL, owner_id, values["company_id"], *args)
-    return None if doc is None else schemas.InterviewRead.model_validate_json(doc)
+    row = await (await raw_connection(session)).fetchrow(CREATE_SQL, owner_id, values["company_id"], *args)
+    return None if row is None else InterviewDoc(row["etag"], row["doc"])

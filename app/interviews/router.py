@@ -9,7 +9,7 @@ from app.auth.dependencies import CurrentUser
 from app.db import SessionDep, one_statement, read_only
 from app.interviews import schemas, service
 from app.interviews.listing import InterviewFilters
-from app.kit.etag import IfMatch, set_etag, versioned_json
+from app.kit.etag import IfMatch
 from app.kit.pagination import PageQuery, SortOrder
 from app.kit.query import search_query
 from app.kit.responses import problems
@@ -124,7 +124,7 @@ async def create_interview(
     """Record an interview at one of your companies. `interview_status` starts as `scheduled`.
     The response carries its `ETag`."""
     interview = await service.create_interview(session, user, data)
-    return versioned_json(interview, interview, status.HTTP_201_CREATED)
+    return interview.response(status.HTTP_201_CREATED)
 
 
 @router.get(
@@ -139,7 +139,7 @@ async def get_interview(interview_id: IdPath, session: SessionDep, user: Current
     The `ETag` header names this version (it changes with the rounds and links too): send it back
     as `If-Match` when you write."""
     interview = await service.get_interview(session, user, interview_id)
-    return versioned_json(interview, interview)
+    return interview.response()
 
 
 @router.put(
@@ -161,7 +161,7 @@ async def replace_interview(
     written). Without it the last write wins. The response carries the new `ETag`."""
     changes = data.model_dump()
     interview = await service.update_interview(session, user, interview_id, changes, if_match=if_match)
-    return versioned_json(interview, interview)
+    return interview.response()
 
 
 @router.patch(
@@ -183,7 +183,7 @@ async def patch_interview(
     the new `ETag`."""
     changes = data.model_dump(exclude_unset=True)
     interview = await service.update_interview(session, user, interview_id, changes, if_match=if_match)
-    return versioned_json(interview, interview)
+    return interview.response()
 
 
 @router.delete(
@@ -207,14 +207,11 @@ async def delete_interview(
     summary="Restore a deleted interview",
     responses=problems(401, 404, 409, 422),
 )
-async def restore_interview(
-    interview_id: IdPath, session: SessionDep, user: CurrentUser, response: Response
-) -> schemas.InterviewRead:
+async def restore_interview(interview_id: IdPath, session: SessionDep, user: CurrentUser) -> Response:
     """Bring a soft-deleted interview back (409 if it is not deleted, or while its company or
     role is still in the trash: restore that first)."""
     interview = await service.restore(session, user, interview_id)
-    set_etag(response, interview)
-    return schemas.InterviewRead.model_validate(interview)
+    return interview.response()
 
 
 # Rounds

@@ -123,7 +123,7 @@ async def list_interviews(
 
 async def get_interview(
     session: AsyncSession, user: User, interview_id: int, *, include_deleted: bool = False
-) -> schemas.InterviewRead:
+) -> queries.InterviewDoc:
     """The interview with everything the detail shows, in one statement (see ``queries.py``)."""
     found = await queries.interview_detail(session, user.id, interview_id, include_deleted=include_deleted)
     if found is None:
@@ -168,7 +168,7 @@ def _reject_nulls(changes: dict[str, Any]) -> None:
 
 async def create_interview(
     session: AsyncSession, user: User, data: schemas.InterviewCreate
-) -> schemas.InterviewRead:
+) -> queries.InterviewDoc:
     values = data.model_dump()
     created = await queries.create_interview(session, user.id, values)
     if created is None:
@@ -185,7 +185,7 @@ async def update_interview(
     changes: dict[str, Any],
     *,
     if_match: str | None = None,
-) -> schemas.InterviewRead:
+) -> queries.InterviewDoc:
     """Apply changes to the interview, holding its row locked: concurrent writers take turns,
     each checks ``If-Match`` and the role/company rule against the version it changes."""
     interview = await get_owned(session, Interview, interview_id, user, "Interview", lock=True)
@@ -211,7 +211,7 @@ async def soft_delete(
     await crud.trash(session, interview)
 
 
-async def restore(session: AsyncSession, user: User, interview_id: int) -> schemas.InterviewRead:
+async def restore(session: AsyncSession, user: User, interview_id: int) -> queries.InterviewDoc:
     """Back from the trash; 409 while its company or role is still in the trash."""
     await crud.restore(
         session,

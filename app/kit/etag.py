@@ -11,8 +11,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Protocol
 
 from fastapi import Header, Response
-from pydantic import BaseModel
-from pydantic_core import to_json
 
 from app.errors import PreconditionFailed
 
@@ -65,15 +63,3 @@ def check_if_match(if_match: str | None, obj: Versioned) -> None:
 
 def set_etag(response: Response, obj: Versioned) -> None:
     response.headers["ETag"] = etag_of(obj)
-
-
-def versioned_json(body: BaseModel, version: Versioned, status_code: int = 200) -> Response:
-    """``body`` as the response with the ``ETag`` of ``version`` (usually the same object),
-    serialised once: returned as is, FastAPI would dump the model and validate it again against
-    ``response_model`` before serialising it."""
-    return Response(
-        to_json(body),
-        status_code=status_code,
-        media_type="application/json",
-        headers={"ETag": etag_of(version)},
-    )

@@ -330,7 +330,7 @@ def build_server(app: FastAPI) -> MCPServer:
         ratings) and the skills tested."""
         async with unit(app) as (session, user):
             found = await interviews.get_interview(session, user, interview_id)
-            return _json(interview_schemas.InterviewRead.model_validate(found))
+            return _json(found.model())
 
     @mcp.tool(annotations=WRITE)
     async def log_interview(
@@ -385,7 +385,7 @@ def build_server(app: FastAPI) -> MCPServer:
             created = await interviews.create_interview(session, user, data)
             return _json(
                 LoggedInterview(
-                    interview=interview_schemas.InterviewRead.model_validate(created),
+                    interview=created.model(),
                     company_created=company_created,
                     role_created=role_created,
                 )
@@ -430,7 +430,7 @@ def build_server(app: FastAPI) -> MCPServer:
             raise ToolError("Nothing to change: pass at least one field besides interview_id.")
         async with unit(app) as (session, user):
             updated = await interviews.update_interview(session, user, interview_id, changes)
-            return _json(interview_schemas.InterviewRead.model_validate(updated))
+            return _json(updated.model())
 
     @mcp.tool(annotations=WRITE)
     async def add_round(
