@@ -13,46 +13,42 @@ from datetime import datetime
 from typing import Any
 
 import asyncpg
+from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from app.auth.security import decode_access_token
 from app.interviews.listing import InterviewFilters, page_sql
 from app.interviews.queries import CREATE_COLUMNS, CREATE_SQL, DETAIL_SQL
-from app.kit.search import prefix_tsquery
+from app.kit.pagination import JsonPage, PageParams, SortOrder
 from app.models.enums import InterviewStatus
+from app.questions.service import QuestionFilters, page_statement
 from app.stats.service import _OVERVIEW
 from bench.data import _dsn
 
 SECRET = os.environ["SECRET_KEY"]
 USER_SQL = "SELECT id, is_active, token_version FROM users WHERE id = $1"
 
-# What the app's ORM sends for PATCH (lock, update, then the detail) and for a question search
-# (count, page, the page's skills), written out.
+# What the app sends for PATCH (lock, update, then the detail), written out.
 LOCK_SQL = """
 SELECT id, updated_at, role_id, company_id, interview_status, outcome FROM interviews
 WHERE id = $1 AND owner_id = $2 AND deleted_at IS NULL FOR UPDATE
 """
 UPDATE_SQL = "UPDATE interviews SET notes = $2, updated_at = now(), revision = revision + 1 WHERE id = $1"
-_MATCH = """
-FROM questions WHERE owner_id = $1 AND deleted_at IS NULL
-  AND (search_vector @@ to_tsquery('english', $2) OR $3 <% question_text)
-"""
-SEARCH_COUNT_SQL = f"SELECT count(*) {_MATCH}"
-SEARCH_PAGE_SQL = f"""
-SELECT id, question_text, question_category, question_difficulty, tags, company_id, sample_answer,
-       notes, source, created_at, updated_at, deleted_at {_MATCH}
-ORDER BY (search_vector @@ to_tsquery('english', $2)) DESC,
-         ts_rank_cd(search_vector, to_tsquery('english', $2)) DESC,
-         word_similarity($3, question_text) DESC, id DESC
-LIMIT $4 OFFSET $5
-"""
-SEARCH_SKILLS_SQL = """
-SELECT qs.question_id, s.id, s.skill_name, s.skill_category FROM question_skills qs
-JOIN skills s ON s.id = qs.skill_id AND s.deleted_at IS NULL WHERE qs.question_id = any($1::integer[])
-"""
+
+
+OWNER = -4242  # stands for the caller in the compiled statement's parameters
+
+
+def _search_sql(q: str) -> tuple[str, list[Any]]:
+    """The app's one statement for a question search, compiled once, with its parameters."""
+    stmt = page_statement(OWNER, QuestionFilters(q=q), None, SortOrder.desc, PageParams(1, 20))
+    compiled = stmt.compile(dialect=PGDialect_asyncpg())
+    params = [compiled.params[name] for name in compiled.positiontup or ()]
+    return str(compiled), params
+
 
 pool: asyncpg.Pool | None = None
 
@@ -107,7 +103,10 @@ async def interviews(request: Request) -> Response:
 
 async def create(request: Request) -> Response:
     assert pool is not None
-    body = json.loads(await request.body())
+    try:
+        body = json.loads(await request.body())
+    except ClientDisconnect:  # wrk stops mid-request at the end of a run
+        return Response(status_code=499)
     values = {"interview_type": "actual", "interview_status": "scheduled", "is_remote": False, **body}
     async with pool.acquire() as conn:
         owner = await _user(conn, request)
@@ -123,7 +122,10 @@ async def interview(request: Request) -> Response:
     async with pool.acquire() as conn:
         owner = await _user(conn, request)
         if request.method == "PATCH":
-            body = json.loads(await request.body())
+            try:
+                body = json.loads(await request.body())
+            except ClientDisconnect:
+                return Response(status_code=499)
             async with conn.transaction():
                 await conn.fetchrow(LOCK_SQL, ident, owner)
                 await conn.execute(UPDATE_SQL, ident, body["notes"])
@@ -136,20 +138,17 @@ async def interview(request: Request) -> Response:
 async def questions(request: Request) -> Response:
     assert pool is not None
     q = request.query_params["q"]
-    size, page = 20, 1
+    if q not in _searches:
+        _searches[q] = _search_sql(q)
+    sql, params = _searches[q]
     async with pool.acquire() as conn:
         owner = await _user(conn, request)
-        args = (owner, prefix_tsquery(q), q)
-        total = await conn.fetchval(SEARCH_COUNT_SQL, *args)
-        rows = [dict(r) for r in await conn.fetch(SEARCH_PAGE_SQL, *args, size, 0)]
-        skills: dict[int, list[dict[str, Any]]] = {r["id"]: [] for r in rows}
-        for s in await conn.fetch(SEARCH_SKILLS_SQL, list(skills)):
-            skills[s["question_id"]].append(
-                {"id": s["id"], "skill_name": s["skill_name"], "skill_category": s["skill_category"]}
-            )
-    for r in rows:
-        r["skills"] = skills[r["id"]]
-    return _json({"items": rows, "total": total, "page": page, "page_size": size, "pages": -(-total // size)})
+        row = await conn.fetchrow(sql, *(owner if p == OWNER else p for p in params))
+    page = JsonPage(row["total"], row["items"] or "[]", PageParams(1, 20))
+    return Response(page.json(), media_type="application/json")
+
+
+_searches: dict[str, tuple[str, list[Any]]] = {}
 
 
 async def stats(request: Request) -> Response:

@@ -122,14 +122,17 @@ class Ceiling:
         self.proc.wait(timeout=10)
 
 
-# Each PATCH changes the notes (the same value again would change nothing and write nothing).
+# Each PATCH changes the notes (the same value again would change nothing and write nothing),
+# of the user's interviews in turn: clients do not all queue on one row's lock.
 PATCH_LUA = """
 wrk.method = "PATCH"
 wrk.headers["Content-Type"] = "application/json"
+ids = {%s}
 n = 0
 request = function()
   n = n + 1
-  return wrk.format(nil, nil, nil, '{"notes": "bench patch ' .. n .. '"}')
+  local path = "/api/interviews/" .. ids[(n %% #ids) + 1]
+  return wrk.format(nil, path, nil, '{"notes": "bench patch ' .. n .. '"}')
 end
 """
 
@@ -175,7 +178,8 @@ class Target:
     def __init__(self, base: str, address: str) -> None:
         self.base = base
         self.h = login(base, address)
-        self.interview = httpx.get(base + "/api/interviews?page_size=1", headers=self.h).json()["items"][0]
+        mine = httpx.get(base + "/api/interviews?page_size=100", headers=self.h).json()["items"]
+        self.interview, self.ids = mine[0], [i["id"] for i in mine]
         self.company = httpx.get(base + "/api/companies?page_size=1", headers=self.h).json()["items"][0]
 
     def request(self, name: str) -> tuple[str, str | None]:
@@ -185,7 +189,7 @@ class Target:
             "list": ("/api/interviews?sort_by=interview_date&sort_order=desc&page=1", None),
             "detail": (detail, None),
             "create": ("/api/interviews", CREATE_LUA % self.company["id"]),
-            "update": (detail, PATCH_LUA),
+            "update": (detail, PATCH_LUA % ", ".join(map(str, self.ids))),
             "search": ("/api/questions?q=cache%20latency", None),
             "stats": ("/api/stats/overview", None),
         }[name]

@@ -14,7 +14,6 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.auth import security
 from app.auth.schemas import ApiKeyCreate, PasswordChange, UserCreate, contains_email
 from app.config import Settings
-from app.db import raw_connection
 from app.errors import Conflict, Forbidden, NotFound, RateLimited, Unprocessable
 from app.kit.ratelimit import FixedWindow, Hit
 from app.models import AgentTicket, ApiKey, User
@@ -199,10 +198,14 @@ FROM users WHERE id = $1
 
 
 async def user_by_id(session: AsyncSession, user_id: int) -> User | None:
-    """The user behind a token, read on the session's connection without the ORM: every
-    authenticated request starts here. The object is not in the session; this module changes
-    users with UPDATE statements (and ``set_committed_value``), never by setting attributes."""
-    row = await (await raw_connection(session)).fetchrow(_USER_SQL, user_id)
+    """The user behind a token, read without the ORM: every authenticated request starts here.
+    It goes through SQLAlchemy's driver-level execution (no compile), so that a connection the
+    database dropped is detected here, as the request's first statement, and the pool refreshed
+    (a read is then retried on a fresh one). The object is not in the session; this module
+    changes users with UPDATE statements (and ``set_committed_value``), never by setting
+    attributes."""
+    connection = await session.connection()
+    row = (await connection.exec_driver_sql(_USER_SQL, (user_id,))).mappings().first()
     return None if row is None else User(**row)
 
 

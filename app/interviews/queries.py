@@ -19,33 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import raw_connection
 from app.interviews import schemas
-
-
-def utc(column: str) -> str:
-    """SQL writing a ``timestamptz`` the way the API does (Pydantic's form of a UTC datetime:
-    microseconds only when there are some, then ``Z``); NULL stays NULL."""
-    local = f"({column} AT TIME ZONE 'UTC')"
-    return (
-        f"""(to_char({local}, 'YYYY-MM-DD"T"HH24:MI:SS') || CASE WHEN """
-        f"""extract(microseconds FROM {column})::integer % 1000000 <> 0 THEN to_char({local}, '.US') """
-        """ELSE '' END || 'Z')"""
-    )
-
-
-def etag(alias: str) -> str:
-    """SQL of the row's ETag, as ``app.kit.etag.etag_of`` makes it (id and ``updated_at``)."""
-    micros = f"(extract(epoch FROM {alias}.updated_at) * 1000000)::bigint"
-    return f"""'"' || {alias}.id || '-' || to_hex({micros}) || '"'"""
-
-
-def _object(fields: str) -> str:
-    """``json_build_object`` of ``key column`` lines (the key when the column is the key)."""
-    args = []
-    for line in fields.strip().splitlines():
-        key, _, expr = line.strip().rstrip(",").partition(" ")
-        args += [f"'{key}'", expr or key]
-    return f"json_build_object({', '.join(args)})"
-
+from app.kit.sqljson import etag, json_object, utc
 
 # The interview row with its company and role (aliases i, c, r), keys in InterviewSummary's order.
 _INTERVIEW = f"""
@@ -122,19 +96,19 @@ def _interview_doc(history: str) -> str:
     array). Children keep the order the API has always given: rounds by number, links by id.
     Links to questions or skills in the trash are hidden with them."""
     return f"""json_build_object(
-        {_object(_INTERVIEW)[len("json_build_object(") : -1]},
+        {json_object(_INTERVIEW)[len("json_build_object(") : -1]},
         'rounds', coalesce((
-            SELECT json_agg({_object(_ROUND)} ORDER BY round_number, id)
+            SELECT json_agg({json_object(_ROUND)} ORDER BY round_number, id)
             FROM interview_rounds WHERE interview_id = i.id
         ), '[]'),
         'questions', coalesce((
-            SELECT json_agg({_object(_QUESTION)} ORDER BY iq.id)
+            SELECT json_agg({json_object(_QUESTION)} ORDER BY iq.id)
             FROM interview_questions iq
             JOIN questions q ON q.id = iq.question_id AND q.deleted_at IS NULL
             WHERE iq.interview_id = i.id
         ), '[]'),
         'skills', coalesce((
-            SELECT json_agg({_object(_SKILL)} ORDER BY ts.id)
+            SELECT json_agg({json_object(_SKILL)} ORDER BY ts.id)
             FROM interview_skills ts
             JOIN skills s ON s.id = ts.skill_id AND s.deleted_at IS NULL
             WHERE ts.interview_id = i.id
@@ -146,7 +120,7 @@ def _interview_doc(history: str) -> str:
 DETAIL_SQL = f"""
 SELECT {etag("i")} AS etag, {
     _interview_doc(f'''coalesce((
-        SELECT json_agg({_object(_CHANGE)} ORDER BY changed_at, id)
+        SELECT json_agg({json_object(_CHANGE)} ORDER BY changed_at, id)
         FROM interview_status_history WHERE interview_id = i.id
     ), '[]')''')
 } AS doc
@@ -213,7 +187,7 @@ WITH c AS (
     SELECT owner_id, id, interview_status, outcome FROM i
     RETURNING interview_status, outcome, changed_at
 )
-SELECT {etag("i")} AS etag, {_interview_doc(f"(SELECT json_agg({_object(_CHANGE)}) FROM h)")} AS doc
+SELECT {etag("i")} AS etag, {_interview_doc(f"(SELECT json_agg({json_object(_CHANGE)}) FROM h)")} AS doc
 FROM i JOIN c ON c.id = i.company_id LEFT JOIN r ON r.id = i.role_id
 """
 
@@ -226,3 +200,40 @@ async def create_interview(
     args = [values[name] for name in CREATE_COLUMNS]
     row = await (await raw_connection(session)).fetchrow(CREATE_SQL, owner_id, values["company_id"], *args)
     return None if row is None else InterviewDoc(row["etag"], row["doc"])
+
+
+# The columns PATCH and PUT may change.
+UPDATE_COLUMNS = ("company_id", *CREATE_COLUMNS)
+
+LOCK_SQL = f"""
+SELECT id, owner_id, updated_at, {", ".join(UPDATE_COLUMNS)} FROM interviews
+WHERE id = $1 AND owner_id = $2 AND deleted_at IS NULL FOR UPDATE
+"""
+
+
+async def lock_interview(session: AsyncSession, owner_id: int, interview_id: int) -> Any:
+    """The owner's live interview (the columns a write may change), locked ``FOR UPDATE`` until
+    the transaction ends; None when there is none."""
+    return await (await raw_connection(session)).fetchrow(LOCK_SQL, interview_id, owner_id)
+
+
+async def update_interview(
+    session: AsyncSession, interview_id: int, changes: dict[str, Any], *, timeline: bool
+) -> None:
+    """Write ``changes`` (columns of UPDATE_COLUMNS) to the locked interview, raising its
+    revision; with ``timeline`` the new status/outcome is added to its timeline, in the same
+    statement. One statement text per set of columns (asyncpg prepares each once)."""
+    columns = sorted(changes)
+    assert columns and set(columns) <= set(UPDATE_COLUMNS)
+    sets = ", ".join(f"{c} = ${n}" for n, c in enumerate(columns, start=2))
+    sql = f"""
+        UPDATE interviews SET {sets}, updated_at = now(), revision = revision + 1 WHERE id = $1
+        RETURNING owner_id, id, interview_status, outcome
+    """
+    if timeline:
+        sql = f"""
+            WITH u AS ({sql})
+            INSERT INTO interview_status_history (owner_id, interview_id, interview_status, outcome)
+            SELECT owner_id, id, interview_status, outcome FROM u
+        """
+    await (await raw_connection(session)).execute(sql, interview_id, *(changes[c] for c in columns))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,11 +17,10 @@ from sqlalchemy.orm import selectinload
 from app.errors import Conflict, NotFound, Unprocessable
 from app.interviews import listing, queries, schemas
 from app.interviews.history import history_for as history_for  # re-exported for exports
-from app.interviews.history import record_status
 from app.interviews.listing import InterviewFilters
 from app.kit import crud
 from app.kit.crud import apply_changes, check_refs, flush_or_conflict, get_owned
-from app.kit.etag import check_if_match
+from app.kit.etag import Version, check_if_match
 from app.kit.pagination import PageParams, SortOrder, paginate
 from app.kit.schemas import MAX_DATETIME, MAX_ID, MIN_DATETIME, Page
 from app.models import (
@@ -132,7 +131,7 @@ async def get_interview(
 
 
 async def _check_interview_refs(
-    session: AsyncSession, user: User, values: dict[str, Any], current: Interview | None
+    session: AsyncSession, user: User, values: dict[str, Any], current: Mapping[str, Any] | None
 ) -> None:
     """Referenced rows are live and the user's; the role belongs to the interview's company.
 
@@ -148,8 +147,8 @@ async def _check_interview_refs(
             "cv_version_id": (CvVersion, "CV version", values.get("cv_version_id")),
         },
     )
-    role_id = values.get("role_id", current.role_id if current else None)
-    company_id = values.get("company_id", current.company_id if current else None)
+    role_id = values.get("role_id", current["role_id"] if current else None)
+    company_id = values.get("company_id", current["company_id"] if current else None)
     if role_id is not None and ("role_id" in values or "company_id" in values):
         stmt = select(Role.company_id).where(Role.id == role_id).with_for_update(read=True)
         role_company = (await session.execute(stmt)).scalar()
@@ -187,19 +186,18 @@ async def update_interview(
     if_match: str | None = None,
 ) -> queries.InterviewDoc:
     """Apply changes to the interview, holding its row locked: concurrent writers take turns,
-    each checks ``If-Match`` and the role/company rule against the version it changes."""
-    interview = await get_owned(session, Interview, interview_id, user, "Interview", lock=True)
-    check_if_match(if_match, interview)
+    each checks ``If-Match`` and the role/company rule against the version it changes. Only
+    values that differ are written; when none does, nothing is (the ETag stays)."""
+    current = await queries.lock_interview(session, user.id, interview_id)
+    if current is None:
+        raise NotFound("Interview", interview_id)
+    check_if_match(if_match, Version(current["id"], current["updated_at"]))
     _reject_nulls(changes)
-    await _check_interview_refs(session, user, changes, interview)
-    before = (interview.interview_status, interview.outcome)
-    apply_changes(interview, changes)
-    if session.is_modified(interview):
-        interview.revision = Interview.revision + 1
-    if (interview.interview_status, interview.outcome) != before:
-        record_status(session, interview)
-    await session.flush()
-    session.expunge(interview)
+    await _check_interview_refs(session, user, changes, current)
+    changed = {k: v for k, v in changes.items() if current[k] != v}
+    if changed:
+        timeline = "interview_status" in changed or "outcome" in changed
+        await queries.update_interview(session, interview_id, changed, timeline=timeline)
     return await get_interview(session, user, interview_id)
 
 

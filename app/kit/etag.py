@@ -7,6 +7,7 @@ tag cannot both win: the second one gets 412.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Protocol
 
@@ -25,6 +26,14 @@ IF_MATCH_DOC = (
 
 
 class Versioned(Protocol):
+    id: int
+    updated_at: datetime
+
+
+@dataclass
+class Version:
+    """A row's version read without the ORM (what an ETag names)."""
+
     id: int
     updated_at: datetime
 

@@ -34,7 +34,7 @@ from app.interviews import schemas as interview_schemas
 from app.interviews import service as interviews
 from app.interviews.listing import InterviewFilters
 from app.kit.pagination import PageParams, SortOrder
-from app.kit.schemas import Id, LongText, Minutes, Name, Rating, SearchText, Tag, UtcDatetime
+from app.kit.schemas import Id, LongText, Minutes, Name, Page, Rating, SearchText, Tag, UtcDatetime
 from app.mcp import lookup
 from app.mcp.session import unit
 from app.models import InterviewQuestion, InterviewRound, Question, User
@@ -239,11 +239,10 @@ def build_server(app: FastAPI) -> MCPServer:
             q=query,
         )
         async with unit(app) as (session, user):
-            return _json(
-                await questions.list_questions(
-                    session, user, filters, None, SortOrder.desc, PageParams(page, limit)
-                )
+            found = await questions.list_questions(
+                session, user, filters, None, SortOrder.desc, PageParams(page, limit)
             )
+            return _json(Page[question_schemas.QuestionRead].model_validate_json(found.json()))
 
     @mcp.tool(annotations=READ)
     async def get_question(question_id: Id) -> Result:

@@ -82,10 +82,11 @@ async def list_questions(
     page: PageQuery,
     sort_by: SortQuery = None,
     sort_order: SortOrder = SortOrder.desc,
-) -> Page[schemas.QuestionRead]:
+) -> Response:
     """Your question bank: filter by category, difficulty, tags (any of), company or skill;
     full-text `q` ranked by relevance; sorted and paginated."""
-    return await service.list_questions(session, user, filters, sort_by, sort_order, page)
+    found = await service.list_questions(session, user, filters, sort_by, sort_order, page)
+    return found.response()
 
 
 @router.get(
@@ -102,10 +103,11 @@ async def list_by_category(
     page: PageQuery,
     sort_by: SortQuery = None,
     sort_order: SortOrder = SortOrder.desc,
-) -> Page[schemas.QuestionRead]:
+) -> Response:
     """The same as `GET /api/questions?question_category=…`."""
     filters = QuestionFilters(question_category=category)
-    return await service.list_questions(session, user, filters, sort_by, sort_order, page)
+    found = await service.list_questions(session, user, filters, sort_by, sort_order, page)
+    return found.response()
 
 
 @router.post(

@@ -5,8 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, delete, false, func, literal, or_, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    Text,
+    cast,
+    delete,
+    false,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -15,9 +28,9 @@ from app.errors import NotFound, Unprocessable
 from app.kit import crud
 from app.kit.crud import apply_changes, check_refs, get_owned
 from app.kit.etag import check_if_match
-from app.kit.pagination import PageParams, SortOrder, paginate
-from app.kit.schemas import Page
+from app.kit.pagination import JsonPage, PageParams, SortOrder
 from app.kit.search import FUZZY_MIN_LENGTH, has_exclusions, prefix_tsquery
+from app.kit.sqljson import json_object, utc
 from app.models import Company, Interview, InterviewQuestion, Question, Skill, User, question_skills
 from app.models.enums import QuestionCategory, QuestionDifficulty
 from app.questions import schemas
@@ -89,6 +102,72 @@ SORT_COLUMNS: dict[str, Any] = {
 }
 
 
+def _order(
+    filters: QuestionFilters, sort_by: schemas.QuestionSort | None, sort_order: SortOrder
+) -> list[Any]:
+    if sort_by is None:
+        sort_by = schemas.QuestionSort.relevance if filters.q else schemas.QuestionSort.created_at
+    if sort_by is schemas.QuestionSort.relevance:
+        if filters.q:
+            return [*_search(filters.q)[1], Question.id.desc()]
+        return [Question.created_at.desc(), Question.id.desc()]  # relevance without a query: newest first
+    column = SORT_COLUMNS[sort_by.value]
+    if sort_order is SortOrder.desc:
+        return [column.desc(), Question.id.desc()]
+    return [column.asc(), Question.id.asc()]
+
+
+# One question as the API shows it (QuestionRead's keys and order), skills in the trash hidden.
+_QUESTION_JSON: ColumnElement[Any] = literal_column(
+    json_object(
+        f"""
+id questions.id
+question_text questions.question_text
+question_category questions.question_category
+question_difficulty questions.question_difficulty
+tags questions.tags
+company_id questions.company_id
+sample_answer questions.sample_answer
+notes questions.notes
+source questions.source
+skills coalesce((SELECT json_agg(json_build_object('id', s.id, 'skill_name', s.skill_name, 'skill_category', s.skill_category) ORDER BY s.id) FROM question_skills qs JOIN skills s ON s.id = qs.skill_id AND s.deleted_at IS NULL WHERE qs.question_id = questions.id), '[]')
+created_at {utc("questions.created_at")}
+updated_at {utc("questions.updated_at")}
+deleted_at {utc("questions.deleted_at")}
+"""
+    )
+)
+
+
+def page_statement(
+    owner_id: int,
+    filters: QuestionFilters,
+    sort_by: schemas.QuestionSort | None,
+    sort_order: SortOrder,
+    page: PageParams,
+) -> Select[Any]:
+    """One statement for a page of the bank: PostgreSQL numbers the matches in the requested
+    order, counts them and writes the page's items (with their skills) as the API's JSON:
+    (total, items as JSON text or NULL)."""
+    where = [Question.owner_id == owner_id, *filters.conditions()]
+    order = _order(filters, sort_by, sort_order)
+    numbered = (
+        select(Question.id, func.row_number().over(order_by=order).label("n"))
+        .where(*where)
+        .order_by(*order)
+        .limit(page.page_size)
+        .offset(page.offset)
+        .cte("page")
+    )
+    items = (
+        select(func.json_agg(aggregate_order_by(_QUESTION_JSON, numbered.c.n)))
+        .select_from(numbered.join(Question, Question.id == numbered.c.id))
+        .scalar_subquery()
+    )
+    total = select(func.count()).select_from(Question).where(*where).scalar_subquery()
+    return select(total.label("total"), cast(items, Text).label("items"))
+
+
 async def list_questions(
     session: AsyncSession,
     user: User,
@@ -96,24 +175,10 @@ async def list_questions(
     sort_by: schemas.QuestionSort | None,
     sort_order: SortOrder,
     page: PageParams,
-) -> Page[schemas.QuestionRead]:
-    stmt: Select[Any] = (
-        select(Question).where(Question.owner_id == user.id, *filters.conditions()).options(*LOAD)
-    )
-    if sort_by is None:
-        sort_by = schemas.QuestionSort.relevance if filters.q else schemas.QuestionSort.created_at
-    if sort_by is schemas.QuestionSort.relevance:
-        if filters.q:
-            stmt = stmt.order_by(*_search(filters.q)[1], Question.id.desc())
-        else:  # relevance without a query: newest first
-            stmt = stmt.order_by(Question.created_at.desc(), Question.id.desc())
-    else:
-        column = SORT_COLUMNS[sort_by.value]
-        desc = sort_order is SortOrder.desc
-        stmt = stmt.order_by(
-            column.desc() if desc else column.asc(), Question.id.desc() if desc else Question.id.asc()
-        )
-    return await paginate(session, stmt, page, schemas.QuestionRead.model_validate)
+) -> JsonPage:
+    stmt = page_statement(user.id, filters, sort_by, sort_order, page)
+    row = (await session.execute(stmt)).one()
+    return JsonPage(row.total, row.items or "[]", page)
 
 
 async def get_question(
