@@ -85,23 +85,26 @@ TAGS = [
 
 STATIC_DIR = Path(__file__).parent / "static"
 
+# Requests are matched against routes in order, one regular expression at a time (about 150
+# of them): the API comes before the pages and docs, and the busiest routers first (auth's
+# few routes stay first: every client session starts there).
 ROUTERS = [
     auth_router,
-    companies_router,
-    roles_router,
-    skills_router,
     transfer_router,  # before interviews and questions: /export.csv is not an /{id}
     interviews_router,
     questions_router,
+    attempts_router,
+    stats_router,
+    companies_router,
+    roles_router,
+    skills_router,
     cv_versions_router,
     practice_router,
     skill_gaps_router,
     user_skills_router,
-    stats_router,
     review_router,
     mock_interviews_router,
     calendar_router,
-    attempts_router,
     grade_router,
     agents_router,
 ]
@@ -206,13 +209,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID")
     app.add_middleware(SecurityHeadersMiddleware)
 
+    for router in ROUTERS:
+        # Unknown query parameters are a 422 on every /api route (CONTRACT §3).
+        app.include_router(router, dependencies=[Depends(reject_unknown_query_params)])
     _operations(app)
     install_docs(app)
     _problem_openapi(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for router in ROUTERS:
-        # Unknown query parameters are a 422 on every /api route (CONTRACT §3).
-        app.include_router(router, dependencies=[Depends(reject_unknown_query_params)])
     mcp_http.install(app)  # /mcp: the MCP server, same credentials as /api
     return app
 

@@ -9,7 +9,6 @@ import contextlib
 import json
 import os
 from collections.abc import AsyncIterator
-from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -22,7 +21,8 @@ from starlette.routing import Route
 from app.auth.security import decode_access_token
 from app.interviews.listing import InterviewFilters, page_sql
 from app.interviews.queries import CREATE_COLUMNS, CREATE_SQL, DETAIL_SQL
-from app.kit.pagination import JsonPage, PageParams, SortOrder
+from app.interviews.service import encode_cursor
+from app.kit.pagination import CursorPage, JsonPage, PageParams, SortOrder
 from app.models.enums import InterviewStatus
 from app.questions.service import QuestionFilters, page_statement
 from app.stats.service import _OVERVIEW
@@ -53,16 +53,6 @@ def _search_sql(q: str) -> tuple[str, list[Any]]:
 pool: asyncpg.Pool | None = None
 
 
-def _default(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    raise TypeError
-
-
-def _json(body: Any, status: int = 200) -> Response:
-    return Response(json.dumps(body, default=_default), status_code=status, media_type="application/json")
-
-
 async def _user(conn: asyncpg.Connection, request: Request) -> int:
     token = request.headers.get("authorization", "").removeprefix("Bearer ")
     claims = decode_access_token(token, SECRET)
@@ -84,20 +74,13 @@ async def interviews(request: Request) -> Response:
         query = page_sql(
             await _user(conn, request), filters, "interview_date", True, size, (page - 1) * size, None
         )
-        rows = await conn.fetch(query.sql, *query.params)
-    items = []
-    for r in rows:
-        d = dict(r)
-        del d["total"], d["sort_key"]
-        d["company"] = {"id": d["company_id"], "company_name": d.pop("company_name")}
-        title, level = d.pop("role_title"), d.pop("role_seniority_level")
-        d["role"] = (
-            {"id": d["role_id"], "role_title": title, "seniority_level": level} if d["role_id"] else None
-        )
-        items.append(d)
-    total = rows[0]["total"] if rows else 0
-    return _json(
-        {"items": items, "total": total, "page": page, "page_size": size, "pages": -(-total // size)}
+        row = await conn.fetchrow(query.sql, *query.params)
+    cursor = None
+    if row["size"] == size:
+        cursor = encode_cursor("interview_date", SortOrder.desc, row["last_key"], row["last_id"])
+    return Response(
+        CursorPage(row["total"], row["items"] or "[]", PageParams(page, size), cursor).json(),
+        media_type="application/json",
     )
 
 

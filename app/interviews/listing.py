@@ -1,7 +1,7 @@
 """The interview list in raw SQL on the session's asyncpg connection: the hottest read of the
 API, so it skips statement building and ORM result processing. One round trip per page: the
-page's ids come from an owner-first index-only scan, the total is a scalar subquery, and only
-the page's rows are joined."""
+page's ids come from an owner-first index-only scan, the total is a scalar subquery, only the
+page's rows are joined, and PostgreSQL writes them as the API's JSON (sent as it is)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import raw_connection
+from app.interviews.queries import INTERVIEW_JSON
 from app.kit.search import FUZZY_MIN_LENGTH, like_escape, prefix_tsquery
 from app.models.enums import InterviewOutcome, InterviewStatus, InterviewType, SeniorityLevel
 
@@ -52,12 +53,6 @@ _EQUALS = (
     "outcome",
     "is_remote",
 )
-_COLUMNS = """
-    i.id, i.company_id, i.role_id, i.cv_version_id, i.interview_date, i.seniority_level::text,
-    i.interview_type::text, i.interview_status::text, i.outcome::text, i.is_remote, i.location,
-    i.duration_minutes, i.interviewer_names, i.overall_rating, i.notes, i.feedback, i.created_at,
-    i.updated_at, i.deleted_at, c.company_name, r.role_title, r.seniority_level::text AS role_seniority_level
-"""
 
 
 def _value(v: Any) -> Any:
@@ -102,12 +97,11 @@ def _search_sql(q: str, params: list[Any]) -> str:
 
 @dataclass(frozen=True)
 class PageSql:
-    """A page of the list as one statement (rows with the total), and the count alone."""
+    """A page of the list as one statement: one row with the total, the items as the API's JSON
+    (text, NULL when the page is empty), and the last item's sort key and id (for the cursor)."""
 
     sql: str
     params: list[Any]
-    count_sql: str
-    count_params: list[Any]
 
 
 def page_sql(
@@ -141,24 +135,21 @@ def page_sql(
         WITH page AS (
             SELECT i.id FROM interviews i {company_join}
             WHERE {page_where} ORDER BY {order} LIMIT ${n - 1} OFFSET ${n}
-        )
+        ), rows AS (
+            SELECT {INTERVIEW_JSON} AS item, {key} AS sort_key, i.id,
+                   row_number() OVER (ORDER BY {order}) AS n
+            FROM page JOIN interviews i ON i.id = page.id
+            JOIN companies c ON c.id = i.company_id
+            LEFT JOIN roles r ON r.id = i.role_id
+        ), last AS (SELECT sort_key, id FROM rows ORDER BY n DESC LIMIT 1)
         SELECT (SELECT count(*) FROM interviews i {count_join} WHERE {base_where}) AS total,
-               {_COLUMNS}, {key} AS sort_key
-        FROM page JOIN interviews i ON i.id = page.id
-        JOIN companies c ON c.id = i.company_id
-        LEFT JOIN roles r ON r.id = i.role_id
-        ORDER BY {order}
+               (SELECT json_agg(item ORDER BY n)::text FROM rows) AS items,
+               (SELECT count(*) FROM rows) AS size,
+               (SELECT sort_key FROM last) AS last_key, (SELECT id FROM last) AS last_id
     """
-    return PageSql(
-        sql, page_params, f"SELECT count(*) FROM interviews i {count_join} WHERE {base_where}", params
-    )
+    return PageSql(sql, page_params)
 
 
-async def fetch_page(session: AsyncSession, query: PageSql) -> tuple[int, list[Any]]:
-    """(total, rows) of the page, on the session's connection."""
-    raw = await raw_connection(session)
-    rows = await raw.fetch(query.sql, *query.params)
-    if rows:
-        return rows[0]["total"], rows
-    # An empty page (past the end): the total still counts.
-    return await raw.fetchval(query.count_sql, *query.count_params), []
+async def fetch_page(session: AsyncSession, query: PageSql) -> Any:
+    """The page's one row (see ``PageSql``), on the session's connection."""
+    return await (await raw_connection(session)).fetchrow(query.sql, *query.params)

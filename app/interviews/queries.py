@@ -91,6 +91,10 @@ changed_at {utc("changed_at")}
 """
 
 
+# A list item (InterviewSummary) of interview i with company c and role r.
+INTERVIEW_JSON = json_object(_INTERVIEW)
+
+
 def _interview_doc(history: str) -> str:
     """The detail document of interview ``i``; ``history`` is the SQL of its timeline (a JSON
     array). Children keep the order the API has always given: rounds by number, links by id.

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query, Response, status
-from pydantic_core import to_json
 
 from app.auth.dependencies import CurrentUser
 from app.db import SessionDep, one_statement, read_only
@@ -104,8 +103,8 @@ async def list_interviews(
     seniority, outcome, remote, date range or text (`q`); sort by `sort_by` / `sort_order`;
     page with `page` / `page_size` (at most 100), or follow `next_cursor`. `deleted=true` lists
     the soft-deleted ones. Undated interviews come last newest-first, first oldest-first."""
-    body = await service.list_interviews(session, user, filters, sort_by, sort_order, page, cursor)
-    return Response(to_json(body), media_type="application/json")
+    found = await service.list_interviews(session, user, filters, sort_by, sort_order, page, cursor)
+    return found.response()
 
 
 @router.post(

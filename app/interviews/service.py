@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,7 +20,7 @@ from app.interviews.listing import InterviewFilters
 from app.kit import crud
 from app.kit.crud import apply_changes, check_refs, flush_or_conflict, get_owned
 from app.kit.etag import Version, check_if_match
-from app.kit.pagination import PageParams, SortOrder, paginate
+from app.kit.pagination import CursorPage, PageParams, SortOrder, paginate
 from app.kit.schemas import MAX_DATETIME, MAX_ID, MIN_DATETIME, Page
 from app.models import (
     Company,
@@ -83,8 +82,8 @@ async def list_interviews(
     sort_order: SortOrder,
     page: PageParams,
     cursor: str | None = None,
-) -> dict[str, Any]:
-    """A page as plain JSON-ready data (see ``listing.py`` for the SQL)."""
+) -> CursorPage:
+    """A page as PostgreSQL wrote it (see ``listing.py`` for the SQL), with its cursor."""
     desc = sort_order is SortOrder.desc
     after = None
     if cursor:
@@ -95,29 +94,11 @@ async def list_interviews(
         after = decode_cursor(cursor, sort_by.value, sort_order)
     offset = 0 if after else page.offset
     query = listing.page_sql(user.id, filters, sort_by.value, desc, page.page_size, offset, after)
-    total, rows = await listing.fetch_page(session, query)
-    items = []
-    for row in rows:
-        d = dict(row)
-        del d["total"]
-        sort_key = d.pop("sort_key")
-        d["company"] = {"id": d["company_id"], "company_name": d.pop("company_name")}
-        title, level = d.pop("role_title"), d.pop("role_seniority_level")
-        d["role"] = (
-            {"id": d["role_id"], "role_title": title, "seniority_level": level} if d["role_id"] else None
-        )
-        items.append(d)
+    row = await listing.fetch_page(session, query)
     next_cursor = None
-    if sort_by.value in KEYSET_SORTS and len(rows) == page.page_size:
-        next_cursor = encode_cursor(sort_by.value, sort_order, sort_key, rows[-1]["id"])
-    return {
-        "items": items,
-        "total": total,
-        "page": page.page,
-        "page_size": page.page_size,
-        "pages": math.ceil(total / page.page_size) if total else 0,
-        "next_cursor": next_cursor,
-    }
+    if sort_by.value in KEYSET_SORTS and row["size"] == page.page_size:
+        next_cursor = encode_cursor(sort_by.value, sort_order, row["last_key"], row["last_id"])
+    return CursorPage(row["total"], row["items"] or "[]", page, next_cursor)
 
 
 async def get_interview(

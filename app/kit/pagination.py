@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -92,8 +93,21 @@ class JsonPage:
         pages = math.ceil(self.total / p.page_size) if self.total else 0
         return (
             f'{{"items":{self.items},"total":{self.total},"page":{p.page},'
-            f'"page_size":{p.page_size},"pages":{pages}}}'
+            f'"page_size":{p.page_size},"pages":{pages}{self._more()}}}'
         )
+
+    def _more(self) -> str:
+        return ""
 
     def response(self) -> Response:
         return Response(self.json(), media_type="application/json")
+
+
+@dataclass(frozen=True)
+class CursorPage(JsonPage):
+    """A page that also carries ``next_cursor`` (keyset paging)."""
+
+    next_cursor: str | None = None
+
+    def _more(self) -> str:
+        return f',"next_cursor":{json.dumps(self.next_cursor)}'

@@ -321,7 +321,7 @@ def build_server(app: FastAPI) -> MCPServer:
                 SortOrder.desc,
                 PageParams(page, limit),
             )
-            return _json(interview_schemas.InterviewPage.model_validate(listed))
+            return _json(interview_schemas.InterviewPage.model_validate_json(listed.json()))
 
     @mcp.tool(annotations=READ)
     async def get_interview(interview_id: Id) -> Result:

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from app.interviews.schemas import InterviewRead
+from app.interviews.schemas import InterviewPage, InterviewRead, InterviewSummary
 from app.kit.etag import etag_of
 from tests import factories as f
 from tests.conftest import UserCtx
@@ -94,3 +94,35 @@ async def test_detail_create_update_restore_are_the_schemas_json(
     restored = await client.post(f"/api/interviews/{ident}/restore", headers=h)
     assert restored.status_code == 200, restored.text
     assert assert_as_the_schema_writes_it(restored)["deleted_at"] is None
+
+
+async def test_list_pages_are_the_schemas_json(
+    client: httpx.AsyncClient, alice: UserCtx, bob: UserCtx
+) -> None:
+    """The list is PostgreSQL's JSON too: items as InterviewSummary writes them, in order, with
+    the total and a working cursor."""
+    acme = await f.company(client, alice, "Acme")
+    role = await f.role(client, alice, company_id=acme["id"])
+    dates = ["2026-01-05T10:00:00Z", "2026-01-03T10:00:00.250000Z", None]
+    made = [
+        await f.interview(client, alice, acme["id"], interview_date=d, role_id=role["id"] if n else None)
+        for n, d in enumerate(dates)
+    ]
+    await f.interview(client, bob, (await f.company(client, bob))["id"])  # never in alice's list
+    r = await client.get("/api/interviews?page_size=2", headers=alice.headers)
+    assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+    body = r.json()
+    assert InterviewPage.model_validate(body).model_dump(mode="json") == body
+    assert list(body) == list(InterviewPage.model_fields)
+    assert list(body["items"][0]) == list(InterviewSummary.model_fields)
+    assert [i["id"] for i in body["items"]] == [made[0]["id"], made[1]["id"]]  # newest date first
+    assert body["items"][1]["interview_date"] == "2026-01-03T10:00:00.250000Z"
+    assert body["items"][1]["role"]["role_title"] == role["role_title"]
+    assert body["total"] == 3 and body["pages"] == 2 and body["next_cursor"]
+    more = (
+        await client.get(f"/api/interviews?page_size=2&cursor={body['next_cursor']}", headers=alice.headers)
+    ).json()
+    assert [i["id"] for i in more["items"]] == [made[2]["id"]] and more["next_cursor"] is None
+    assert more["items"][0]["interview_date"] is None
+    empty = (await client.get("/api/interviews?page=5", headers=alice.headers)).json()
+    assert empty["items"] == [] and empty["total"] == 3 and empty["next_cursor"] is None
