@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query, Response, status
+from pydantic import Field
 
 from app.auth.dependencies import CurrentUser
 from app.db import SessionDep, one_statement, read_only
@@ -10,9 +11,9 @@ from app.interviews import schemas, service
 from app.interviews.listing import InterviewFilters
 from app.kit.etag import IfMatch
 from app.kit.pagination import PageQuery, SortOrder
-from app.kit.query import search_query
+from app.kit.query import SearchParams
 from app.kit.responses import problems
-from app.kit.schemas import DATETIME_HELP, Id, IdPath, Page, UtcDatetime, UtcDatetimeUpTo
+from app.kit.schemas import DATETIME_HELP, Id, IdPath, Page, SearchText, UtcDatetime, UtcDatetimeUpTo
 from app.models.enums import InterviewOutcome, InterviewStatus, InterviewType, SeniorityLevel
 
 router = APIRouter(prefix="/api/interviews", tags=["interviews"])
@@ -42,40 +43,31 @@ CREATE_EXAMPLE = {
 }
 
 
-# async: a plain def would run in the threadpool on every request
-async def interview_filters(
-    company_id: Annotated[Id | None, Query()] = None,
-    role_id: Annotated[Id | None, Query()] = None,
-    cv_version_id: Annotated[Id | None, Query()] = None,
-    interview_status: Annotated[InterviewStatus | None, Query()] = None,
-    interview_type: Annotated[InterviewType | None, Query()] = None,
-    seniority_level: Annotated[SeniorityLevel | None, Query()] = None,
-    outcome: Annotated[InterviewOutcome | None, Query()] = None,
-    is_remote: Annotated[bool | None, Query()] = None,
-    date_from: Annotated[
-        UtcDatetime | None, Query(description=f"Interviews on or after this time. {DATETIME_HELP}")
-    ] = None,
-    date_to: Annotated[
-        UtcDatetimeUpTo | None,
-        Query(description=f"Interviews on or before; a date alone covers that whole day. {DATETIME_HELP}"),
-    ] = None,
-    q: Annotated[str | None, Depends(search_query(SEARCH_HELP))] = None,
-    deleted: Annotated[bool, Query(description="List the soft-deleted interviews instead.")] = False,
-) -> InterviewFilters:
-    return InterviewFilters(
-        company_id=company_id,
-        role_id=role_id,
-        cv_version_id=cv_version_id,
-        interview_status=interview_status,
-        interview_type=interview_type,
-        seniority_level=seniority_level,
-        outcome=outcome,
-        is_remote=is_remote,
-        date_from=date_from,
-        date_to=date_to,
-        q=q,
-        deleted=deleted,
+class InterviewFilterQuery(SearchParams):
+    """The list's filters (a query model: see ``SearchParams``)."""
+
+    company_id: Id | None = None
+    role_id: Id | None = None
+    cv_version_id: Id | None = None
+    interview_status: InterviewStatus | None = None
+    interview_type: InterviewType | None = None
+    seniority_level: SeniorityLevel | None = None
+    outcome: InterviewOutcome | None = None
+    is_remote: bool | None = None
+    date_from: UtcDatetime | None = Field(
+        None, description=f"Interviews on or after this time. {DATETIME_HELP}"
     )
+    date_to: UtcDatetimeUpTo | None = Field(
+        None, description=f"Interviews on or before; a date alone covers that whole day. {DATETIME_HELP}"
+    )
+    q: SearchText | None = Field(None, description=SEARCH_HELP)
+    deleted: bool = Field(False, description="List the soft-deleted interviews instead.")
+
+
+# async: a plain def would run in the threadpool on every request
+async def interview_filters(query: Annotated[InterviewFilterQuery, Query()]) -> InterviewFilters:
+    values = query.model_dump(exclude={"q", "search"})
+    return InterviewFilters(**values, q=query.search_text())
 
 
 FiltersDep = Annotated[InterviewFilters, Depends(interview_filters)]

@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import Query, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from app.errors import AppError, Unprocessable
 from app.kit.schemas import SearchText
@@ -71,19 +71,39 @@ async def reject_unknown_query_params(request: Request) -> None:
     )
 
 
+def one_search_text(q: str | None, search: str | None) -> str | None:
+    """`q`, or its alias `search`; 422 when both are given and differ."""
+    if q is not None and search is not None and q != search:
+        raise Unprocessable("Give either `q` or `search`, not both.", field="query.search")
+    return q if q is not None else search
+
+
 def search_query(description: str) -> Callable[..., Awaitable[str | None]]:
     """A dependency reading `q`, or its alias `search`, as one search text."""
 
     # async: a plain def would run in the threadpool on every request
     async def search_text(
         q: Annotated[SearchText | None, Query(description=description)] = None,
-        search: Annotated[SearchText | None, Query(description="Alias of `q` (give one of the two).")] = None,
+        search: Annotated[SearchText | None, Query(description=SEARCH_ALIAS_HELP)] = None,
     ) -> str | None:
-        if q is not None and search is not None and q != search:
-            raise Unprocessable("Give either `q` or `search`, not both.", field="query.search")
-        return q if q is not None else search
+        return one_search_text(q, search)
 
     return search_text
+
+
+SEARCH_ALIAS_HELP = "Alias of `q` (give one of the two)."
+
+
+class SearchParams(BaseModel):
+    """Base of a query model (a route's filters read from the query string as one model, one
+    validation: cheaper per request than a parameter each) whose text search is `q` or its
+    alias `search`. Subclasses redeclare `q` with their own description."""
+
+    q: SearchText | None = None
+    search: SearchText | None = Field(None, description=SEARCH_ALIAS_HELP)
+
+    def search_text(self) -> str | None:
+        return one_search_text(self.q, self.search)
 
 
 def split_commas(values: Iterable[str] | None) -> list[str]:

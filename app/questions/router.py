@@ -3,15 +3,16 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query, Response, status
+from pydantic import Field
 
 from app.auth.dependencies import CurrentUser
 from app.db import SessionDep, read_only
 from app.errors import Unprocessable
 from app.kit.etag import IfMatch, set_etag
 from app.kit.pagination import PageQuery, SortOrder
-from app.kit.query import search_query, split_commas
+from app.kit.query import SearchParams, split_commas
 from app.kit.responses import problems
-from app.kit.schemas import Id, IdPath, Page, normalise_tag
+from app.kit.schemas import Id, IdPath, Page, SearchText, normalise_tag
 from app.models.enums import QuestionCategory, QuestionDifficulty
 from app.questions import schemas, service
 from app.questions.service import QuestionFilters
@@ -31,30 +32,32 @@ SortQuery = Annotated[
 ]
 
 
+class QuestionFilterQuery(SearchParams):
+    """The list's filters (a query model: see ``SearchParams``)."""
+
+    question_category: QuestionCategory | None = None
+    question_difficulty: QuestionDifficulty | None = None
+    tags: list[str] | None = Field(
+        None,
+        max_length=MAX_TAG_FILTERS,
+        description="Any of these tags: `tags=a,b` or `tags=a&tags=b` (case-insensitive).",
+    )
+    company_id: Id | None = None
+    skill_id: Id | None = None
+    q: SearchText | None = Field(None, description=SEARCH_HELP)
+    deleted: bool = Field(False, description="List the soft-deleted questions instead.")
+
+
 # async: a plain def would run in the threadpool on every request
-async def question_filters(
-    question_category: Annotated[QuestionCategory | None, Query()] = None,
-    question_difficulty: Annotated[QuestionDifficulty | None, Query()] = None,
-    tags: Annotated[
-        list[str] | None,
-        Query(
-            max_length=MAX_TAG_FILTERS,
-            description="Any of these tags: `tags=a,b` or `tags=a&tags=b` (case-insensitive).",
-        ),
-    ] = None,
-    company_id: Annotated[Id | None, Query()] = None,
-    skill_id: Annotated[Id | None, Query()] = None,
-    q: Annotated[str | None, Depends(search_query(SEARCH_HELP))] = None,
-    deleted: Annotated[bool, Query(description="List the soft-deleted questions instead.")] = False,
-) -> QuestionFilters:
+async def question_filters(query: Annotated[QuestionFilterQuery, Query()]) -> QuestionFilters:
     return QuestionFilters(
-        question_category=question_category,
-        question_difficulty=question_difficulty,
-        tags=_tags(tags),
-        company_id=company_id,
-        skill_id=skill_id,
-        q=q,
-        deleted=deleted,
+        question_category=query.question_category,
+        question_difficulty=query.question_difficulty,
+        tags=_tags(query.tags),
+        company_id=query.company_id,
+        skill_id=query.skill_id,
+        q=query.search_text(),
+        deleted=query.deleted,
     )
 
 
