@@ -96,12 +96,17 @@ SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
 async def raw_connection(session: AsyncSession) -> Any:
-    """The session's own asyncpg connection (same transaction), for constant statements with
-    ``$n`` parameters that asyncpg prepares once per connection: the hot reads and writes that
-    PostgreSQL answers in one statement, with no SQLAlchemy compile or ORM objects on the way."""
+    """The session's own asyncpg connection, inside the session's transaction, for constant
+    statements with ``$n`` parameters that asyncpg prepares once per connection: the hot reads
+    and writes that PostgreSQL answers in one statement, with no SQLAlchemy compile or ORM
+    objects on the way. (SQLAlchemy sends ``BEGIN`` with its first statement; when nothing went
+    through it yet, a trivial one does, so that a lock taken here lasts until the commit.)"""
     connection = await session.connection()
-    raw = (await connection.get_raw_connection()).driver_connection
+    fairy = await connection.get_raw_connection()
+    raw = fairy.driver_connection
     assert raw is not None
+    if not getattr(fairy.dbapi_connection, "autocommit", False) and not raw.is_in_transaction():
+        await connection.exec_driver_sql("SELECT 1")
     return raw
 
 

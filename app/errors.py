@@ -538,4 +538,6 @@ def install_error_handlers(app: FastAPI) -> None:
             return _data_problem(request, exc)
         if is_connection_error(exc):
             return _unavailable(request, exc)
+        if (sqlstate(exc) or "").startswith("23"):  # a constraint, from a statement run on asyncpg directly
+            return await _app_error(request, integrity_error(exc))
         return _internal(request, exc)

@@ -228,7 +228,8 @@ async def update_interview(
     revision; with ``timeline`` the new status/outcome is added to its timeline, in the same
     statement. One statement text per set of columns (asyncpg prepares each once)."""
     columns = sorted(changes)
-    assert columns and set(columns) <= set(UPDATE_COLUMNS)
+    if not columns or not set(columns) <= set(UPDATE_COLUMNS):  # names go into the SQL text
+        raise ValueError(f"not updatable columns: {columns}")
     sets = ", ".join(f"{c} = ${n}" for n, c in enumerate(columns, start=2))
     sql = f"""
         UPDATE interviews SET {sets}, updated_at = now(), revision = revision + 1 WHERE id = $1

@@ -19,7 +19,8 @@ def utc(column: str) -> str:
 def etag(alias: str) -> str:
     """SQL of the row's ETag, as ``app.kit.etag.etag_of`` makes it (id and ``updated_at``)."""
     micros = f"(extract(epoch FROM {alias}.updated_at) * 1000000)::bigint"
-    return f"""'"' || {alias}.id || '-' || to_hex({micros}) || '"'"""
+    hex_ = f"CASE WHEN {micros} < 0 THEN '-' || to_hex(-{micros}) ELSE to_hex({micros}) END"
+    return f"""'"' || {alias}.id || '-' || {hex_} || '"'"""
 
 
 def json_object(fields: str) -> str:

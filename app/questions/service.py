@@ -146,22 +146,16 @@ def page_statement(
     sort_order: SortOrder,
     page: PageParams,
 ) -> Select[Any]:
-    """One statement for a page of the bank: PostgreSQL numbers the matches in the requested
-    order, counts them and writes the page's items (with their skills) as the API's JSON:
-    (total, items as JSON text or NULL)."""
+    """One statement for a page of the bank: PostgreSQL finds the page's ids (a top-N sort),
+    counts the matches and writes the page's items (with their skills) in the same order as the
+    API's JSON: (total, items as JSON text or NULL)."""
     where = [Question.owner_id == owner_id, *filters.conditions()]
     order = _order(filters, sort_by, sort_order)
-    numbered = (
-        select(Question.id, func.row_number().over(order_by=order).label("n"))
-        .where(*where)
-        .order_by(*order)
-        .limit(page.page_size)
-        .offset(page.offset)
-        .cte("page")
-    )
+    page_ids = select(Question.id).where(*where).order_by(*order).limit(page.page_size).offset(page.offset)
+    # The page's rows in the same order: the sort expressions again, for these rows only.
     items = (
-        select(func.json_agg(aggregate_order_by(_QUESTION_JSON, numbered.c.n)))
-        .select_from(numbered.join(Question, Question.id == numbered.c.id))
+        select(func.json_agg(aggregate_order_by(_QUESTION_JSON, *order)))
+        .where(Question.id.in_(page_ids.correlate(None).scalar_subquery()))
         .scalar_subquery()
     )
     total = select(func.count()).select_from(Question).where(*where).scalar_subquery()

@@ -105,8 +105,8 @@ SELECT json_build_object(
     'interview_groups', (SELECT json_agg(t) FROM ({_INTERVIEW_GROUPS}) t),
     'question_groups', (SELECT json_agg(t) FROM ({_QUESTION_GROUPS}) t),
     'rated', (SELECT json_agg(t) FROM ({_RATED}) t),
-    'per_skill', (SELECT json_agg(t) FROM ({_PER_SKILL}) t),
-    'upcoming', (SELECT json_agg(t) FROM ({_UPCOMING}) t),
+    'per_skill', (SELECT json_agg(t ORDER BY t.skill_name, t.id) FROM ({_PER_SKILL}) t),
+    'upcoming', (SELECT json_agg(t ORDER BY t.interview_date, t.id) FROM ({_UPCOMING}) t),
     'practice', (SELECT row_to_json(t) FROM ({_PRACTICE}) t),
     'practice_ratings', (SELECT json_agg(t) FROM ({_PRACTICE_RATINGS}) t),
     'rounds', (SELECT json_agg(t) FROM ({_ROUNDS}) t)
