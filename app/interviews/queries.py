@@ -95,38 +95,36 @@ changed_at {utc("changed_at")}
 INTERVIEW_JSON = json_object(_INTERVIEW)
 
 
+_ROUNDS_OF_I = "FROM interview_rounds WHERE interview_id = i.id"
+_QUESTIONS_OF_I = """FROM interview_questions iq
+    JOIN questions q ON q.id = iq.question_id AND q.deleted_at IS NULL WHERE iq.interview_id = i.id"""
+_SKILLS_OF_I = """FROM interview_skills ts
+    JOIN skills s ON s.id = ts.skill_id AND s.deleted_at IS NULL WHERE ts.interview_id = i.id"""
+
+
+def _array(fields: str, order: str, source: str) -> str:
+    """A JSON array (``[]`` when empty) of ``json_object(fields)`` over ``source``, in ``order``."""
+    return f"coalesce((SELECT json_agg({json_object(fields)} ORDER BY {order}) {source}), '[]')"
+
+
 def _interview_doc(history: str) -> str:
     """The detail document of interview ``i``; ``history`` is the SQL of its timeline (a JSON
     array). Children keep the order the API has always given: rounds by number, links by id.
     Links to questions or skills in the trash are hidden with them."""
     return f"""json_build_object(
         {json_object(_INTERVIEW)[len("json_build_object(") : -1]},
-        'rounds', coalesce((
-            SELECT json_agg({json_object(_ROUND)} ORDER BY round_number, id)
-            FROM interview_rounds WHERE interview_id = i.id
-        ), '[]'),
-        'questions', coalesce((
-            SELECT json_agg({json_object(_QUESTION)} ORDER BY iq.id)
-            FROM interview_questions iq
-            JOIN questions q ON q.id = iq.question_id AND q.deleted_at IS NULL
-            WHERE iq.interview_id = i.id
-        ), '[]'),
-        'skills', coalesce((
-            SELECT json_agg({json_object(_SKILL)} ORDER BY ts.id)
-            FROM interview_skills ts
-            JOIN skills s ON s.id = ts.skill_id AND s.deleted_at IS NULL
-            WHERE ts.interview_id = i.id
-        ), '[]'),
+        'rounds', {_array(_ROUND, "round_number, id", _ROUNDS_OF_I)},
+        'questions', {_array(_QUESTION, "iq.id", _QUESTIONS_OF_I)},
+        'skills', {_array(_SKILL, "ts.id", _SKILLS_OF_I)},
         'status_history', {history}
     )::text"""
 
 
 DETAIL_SQL = f"""
 SELECT {etag("i")} AS etag, {
-    _interview_doc(f'''coalesce((
-        SELECT json_agg({json_object(_CHANGE)} ORDER BY changed_at, id)
-        FROM interview_status_history WHERE interview_id = i.id
-    ), '[]')''')
+    _interview_doc(
+        _array(_CHANGE, "changed_at, id", "FROM interview_status_history WHERE interview_id = i.id")
+    )
 } AS doc
 FROM interviews i
 JOIN companies c ON c.id = i.company_id
