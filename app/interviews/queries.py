@@ -11,15 +11,13 @@ transaction, prepared once per connection by asyncpg's statement cache).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from fastapi import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import raw_connection
 from app.interviews import schemas
-from app.kit.sqljson import etag, json_object, utc
+from app.kit.sqljson import JsonDoc, etag, json_array, json_object, utc
 
 # The interview row with its company and role (aliases i, c, r), keys in InterviewSummary's order.
 _INTERVIEW = f"""
@@ -102,28 +100,24 @@ _SKILLS_OF_I = """FROM interview_skills ts
     JOIN skills s ON s.id = ts.skill_id AND s.deleted_at IS NULL WHERE ts.interview_id = i.id"""
 
 
-def _array(fields: str, order: str, source: str) -> str:
-    """A JSON array (``[]`` when empty) of ``json_object(fields)`` over ``source``, in ``order``."""
-    return f"coalesce((SELECT json_agg({json_object(fields)} ORDER BY {order}) {source}), '[]')"
-
-
 def _interview_doc(history: str) -> str:
     """The detail document of interview ``i``; ``history`` is the SQL of its timeline (a JSON
     array). Children keep the order the API has always given: rounds by number, links by id.
     Links to questions or skills in the trash are hidden with them."""
-    return f"""json_build_object(
-        {json_object(_INTERVIEW)[len("json_build_object(") : -1]},
-        'rounds', {_array(_ROUND, "round_number, id", _ROUNDS_OF_I)},
-        'questions', {_array(_QUESTION, "iq.id", _QUESTIONS_OF_I)},
-        'skills', {_array(_SKILL, "ts.id", _SKILLS_OF_I)},
-        'status_history', {history}
-    )::text"""
+    doc = json_object(
+        _INTERVIEW,
+        rounds=json_array(_ROUND, "round_number, id", _ROUNDS_OF_I),
+        questions=json_array(_QUESTION, "iq.id", _QUESTIONS_OF_I),
+        skills=json_array(_SKILL, "ts.id", _SKILLS_OF_I),
+        status_history=history,
+    )
+    return f"{doc}::text"
 
 
 DETAIL_SQL = f"""
 SELECT {etag("i")} AS etag, {
     _interview_doc(
-        _array(_CHANGE, "changed_at, id", "FROM interview_status_history WHERE interview_id = i.id")
+        json_array(_CHANGE, "changed_at, id", "FROM interview_status_history WHERE interview_id = i.id")
     )
 } AS doc
 FROM interviews i
@@ -133,18 +127,11 @@ WHERE i.id = $1 AND i.owner_id = $2 AND ($3 OR i.deleted_at IS NULL)
 """
 
 
-@dataclass(frozen=True)
-class InterviewDoc:
-    """An interview as the API shows it: the JSON text and its ETag."""
+InterviewDoc = JsonDoc[schemas.InterviewRead]
 
-    etag: str
-    json: str
 
-    def model(self) -> schemas.InterviewRead:
-        return schemas.InterviewRead.model_validate_json(self.json)
-
-    def response(self, status_code: int = 200) -> Response:
-        return Response(self.json, status_code, {"ETag": self.etag}, "application/json")
+def _doc(row: Any) -> InterviewDoc | None:
+    return None if row is None else JsonDoc(row["etag"], row["doc"], schemas.InterviewRead)
 
 
 async def interview_detail(
@@ -152,7 +139,7 @@ async def interview_detail(
 ) -> InterviewDoc | None:
     """The interview as the API shows it, or None when the owner has no such interview."""
     row = await (await raw_connection(session)).fetchrow(DETAIL_SQL, interview_id, owner_id, include_deleted)
-    return None if row is None else InterviewDoc(row["etag"], row["doc"])
+    return _doc(row)
 
 
 # The columns a client sets on create, in the order of CREATE_SQL's parameters $3…
@@ -201,7 +188,7 @@ async def create_interview(
     role or CV version is not a live row of the owner's, or the role is another company's."""
     args = [values[name] for name in CREATE_COLUMNS]
     row = await (await raw_connection(session)).fetchrow(CREATE_SQL, owner_id, values["company_id"], *args)
-    return None if row is None else InterviewDoc(row["etag"], row["doc"])
+    return _doc(row)
 
 
 # The columns PATCH and PUT may change.

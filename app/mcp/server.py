@@ -249,7 +249,7 @@ def build_server(app: FastAPI) -> MCPServer:
         """One question from the bank with its notes, sample answer, skills, and every interview
         where it was asked (with the rating of the answer)."""
         async with unit(app) as (session, user):
-            return _json(await questions.get_detail(session, user, question_id))
+            return _json((await questions.get_detail(session, user, question_id)).model())
 
     @mcp.tool(annotations=WRITE)
     async def add_question(

@@ -154,14 +154,10 @@ async def create_question(
     responses=problems(401, 404, 422),
 )
 @read_only
-async def get_question(
-    question_id: IdPath, session: SessionDep, user: CurrentUser, response: Response
-) -> schemas.QuestionDetail:
+async def get_question(question_id: IdPath, session: SessionDep, user: CurrentUser) -> Response:
     """One question with its skills and the interviews where it was asked (with your ratings).
     The `ETag` header names this version: send it back as `If-Match` when you write."""
-    detail = await service.get_detail(session, user, question_id)
-    set_etag(response, detail)
-    return detail
+    return (await service.get_detail(session, user, question_id)).response()
 
 
 @router.put(

@@ -24,14 +24,15 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from app.db import raw_connection
 from app.errors import NotFound, Unprocessable
 from app.kit import crud
 from app.kit.crud import apply_changes, check_refs, get_owned
 from app.kit.etag import check_if_match
 from app.kit.pagination import JsonPage, PageParams, SortOrder
 from app.kit.search import FUZZY_MIN_LENGTH, has_exclusions, prefix_tsquery
-from app.kit.sqljson import json_object, utc
-from app.models import Company, Interview, InterviewQuestion, Question, Skill, User, question_skills
+from app.kit.sqljson import JsonDoc, etag, json_array, json_object, utc
+from app.models import Company, Question, Skill, User, question_skills
 from app.models.enums import QuestionCategory, QuestionDifficulty
 from app.questions import schemas
 
@@ -118,9 +119,16 @@ def _order(
 
 
 # One question as the API shows it (QuestionRead's keys and order), skills in the trash hidden.
-_QUESTION_JSON: ColumnElement[Any] = literal_column(
-    json_object(
-        f"""
+_SKILL = """
+id s.id
+skill_name s.skill_name
+skill_category s.skill_category
+"""
+_SKILLS_OF_QUESTION = (
+    "FROM question_skills qs JOIN skills s ON s.id = qs.skill_id AND s.deleted_at IS NULL "
+    "WHERE qs.question_id = questions.id"
+)
+_QUESTION = f"""
 id questions.id
 question_text questions.question_text
 question_category questions.question_category
@@ -130,13 +138,35 @@ company_id questions.company_id
 sample_answer questions.sample_answer
 notes questions.notes
 source questions.source
-skills coalesce((SELECT json_agg(json_build_object('id', s.id, 'skill_name', s.skill_name, 'skill_category', s.skill_category) ORDER BY s.id) FROM question_skills qs JOIN skills s ON s.id = qs.skill_id AND s.deleted_at IS NULL WHERE qs.question_id = questions.id), '[]')
+skills {json_array(_SKILL, "s.id", _SKILLS_OF_QUESTION)}
 created_at {utc("questions.created_at")}
 updated_at {utc("questions.updated_at")}
 deleted_at {utc("questions.deleted_at")}
 """
-    )
+_QUESTION_JSON: ColumnElement[Any] = literal_column(json_object(_QUESTION))
+
+# Where a question was asked (AskedIn), latest interview first, undated ones last.
+_ASKED_IN = f"""
+interview_id iq.interview_id
+company_name c.company_name
+interview_date {utc("i.interview_date")}
+answer_quality_rating iq.answer_quality_rating
+"""
+_ASKED_IN_SOURCE = (
+    "FROM interview_questions iq JOIN interviews i ON i.id = iq.interview_id AND i.deleted_at IS NULL "
+    "JOIN companies c ON c.id = i.company_id WHERE iq.question_id = questions.id"
 )
+
+# The detail (QuestionDetail) and its ETag. $1 question, $2 owner.
+DETAIL_SQL = f"""
+SELECT {etag("questions")} AS etag, {
+    json_object(
+        _QUESTION,
+        asked_in=json_array(_ASKED_IN, "i.interview_date DESC NULLS LAST, iq.id", _ASKED_IN_SOURCE),
+    )
+}::text AS doc
+FROM questions WHERE id = $1 AND owner_id = $2 AND deleted_at IS NULL
+"""
 
 
 def page_statement(
@@ -183,24 +213,12 @@ async def get_question(
     )
 
 
-async def get_detail(session: AsyncSession, user: User, question_id: int) -> schemas.QuestionDetail:
-    question = await get_question(session, user, question_id)
-    rows = await session.execute(
-        select(
-            InterviewQuestion.interview_id,
-            Company.company_name,
-            Interview.interview_date,
-            InterviewQuestion.answer_quality_rating,
-        )
-        .join(Interview, Interview.id == InterviewQuestion.interview_id)
-        .join(Company, Company.id == Interview.company_id)
-        .where(InterviewQuestion.question_id == question_id, Interview.deleted_at.is_(None))
-        .order_by(Interview.interview_date.desc().nulls_last())
-    )
-    asked = [schemas.AskedIn.model_validate(r._mapping) for r in rows]
-    return schemas.QuestionDetail(
-        **schemas.QuestionRead.model_validate(question).model_dump(), asked_in=asked
-    )
+async def get_detail(session: AsyncSession, user: User, question_id: int) -> JsonDoc[schemas.QuestionDetail]:
+    """The question with its skills and where it was asked, in one statement (``DETAIL_SQL``)."""
+    row = await (await raw_connection(session)).fetchrow(DETAIL_SQL, question_id, user.id)
+    if row is None:
+        raise NotFound("Question", question_id)
+    return JsonDoc(row["etag"], row["doc"], schemas.QuestionDetail)
 
 
 def _live_skills() -> Select[Any]:
