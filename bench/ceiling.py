@@ -12,7 +12,6 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
-from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from starlette.applications import Starlette
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
@@ -24,7 +23,7 @@ from app.interviews.queries import CREATE_COLUMNS, CREATE_SQL, DETAIL_SQL
 from app.interviews.service import encode_cursor
 from app.kit.pagination import CursorPage, JsonPage, PageParams, SortOrder
 from app.models.enums import InterviewStatus
-from app.questions.service import QuestionFilters, page_statement
+from app.questions import service as question_service
 from app.stats.service import _OVERVIEW
 from bench.data import _dsn
 
@@ -44,10 +43,9 @@ OWNER = -4242  # stands for the caller in the compiled statement's parameters
 
 def _search_sql(q: str) -> tuple[str, list[Any]]:
     """The app's one statement for a question search, compiled once, with its parameters."""
-    stmt = page_statement(OWNER, QuestionFilters(q=q), None, SortOrder.desc, PageParams(1, 20))
-    compiled = stmt.compile(dialect=PGDialect_asyncpg())
-    params = [compiled.params[name] for name in compiled.positiontup or ()]
-    return str(compiled), params
+    filters = question_service.QuestionFilters(q=q)
+    query = question_service.page_sql(filters.shape(), None, SortOrder.desc)
+    return query.sql, query.args(question_service.page_args(OWNER, filters, PageParams(1, 20)))
 
 
 pool: asyncpg.Pool | None = None

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     Select,
     String,
     Text,
+    bindparam,
     cast,
     delete,
     false,
     func,
-    literal,
     literal_column,
     or_,
     select,
@@ -27,6 +29,7 @@ from sqlalchemy.orm import selectinload
 from app.db import raw_connection
 from app.errors import NotFound, Unprocessable
 from app.kit import crud
+from app.kit.compiled import CompiledSql, compile_sql
 from app.kit.crud import apply_changes, check_refs, get_owned
 from app.kit.etag import check_if_match
 from app.kit.pagination import JsonPage, PageParams, SortOrder
@@ -41,6 +44,53 @@ LOAD = (selectinload(Question.skills.and_(Skill.deleted_at.is_(None))),)
 
 
 @dataclass(frozen=True)
+class SearchKind:
+    """What a search text asks for: near misses (pg_trgm; not for short text or with exclusions)
+    and full-text (when it has a word)."""
+
+    fuzzy: bool
+    full_text: bool
+
+
+@dataclass(frozen=True)
+class FilterShape:
+    """Which filters are set (not their values): the statement's shape, compiled once."""
+
+    deleted: bool = False
+    question_category: bool = False
+    question_difficulty: bool = False
+    tags: bool = False
+    company_id: bool = False
+    skill_id: bool = False
+    search: SearchKind | None = None
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        """The WHERE of this shape; the values are the binds ``QuestionFilters.params`` names."""
+        out: list[ColumnElement[bool]] = [
+            Question.deleted_at.is_not(None) if self.deleted else Question.deleted_at.is_(None)
+        ]
+        if self.question_category:
+            out.append(Question.question_category == bindparam("question_category"))
+        if self.question_difficulty:
+            out.append(Question.question_difficulty == bindparam("question_difficulty"))
+        if self.tags:
+            out.append(Question.tags.op("&&")(bindparam("tags", type_=ARRAY(String(50)))))
+        if self.company_id:
+            out.append(Question.company_id == bindparam("company_id"))
+        if self.skill_id:
+            out.append(
+                Question.id.in_(
+                    select(question_skills.c.question_id).where(
+                        question_skills.c.skill_id == bindparam("skill_id")
+                    )
+                )
+            )
+        if self.search:
+            out.append(_search(self.search)[0])
+        return out
+
+
+@dataclass(frozen=True)
 class QuestionFilters:
     question_category: QuestionCategory | None = None
     question_difficulty: QuestionDifficulty | None = None
@@ -50,45 +100,53 @@ class QuestionFilters:
     q: str | None = None
     deleted: bool = False
 
-    def conditions(self) -> list[ColumnElement[bool]]:
-        out: list[ColumnElement[bool]] = [
-            Question.deleted_at.is_not(None) if self.deleted else Question.deleted_at.is_(None)
-        ]
-        if self.question_category:
-            out.append(Question.question_category == self.question_category)
-        if self.question_difficulty:
-            out.append(Question.question_difficulty == self.question_difficulty)
-        if self.tags:
-            out.append(Question.tags.op("&&")(literal(self.tags, ARRAY(String(50)))))
-        if self.company_id:
-            out.append(Question.company_id == self.company_id)
-        if self.skill_id:
-            out.append(
-                Question.id.in_(
-                    select(question_skills.c.question_id).where(question_skills.c.skill_id == self.skill_id)
-                )
-            )
+    def shape(self) -> FilterShape:
+        text = self.q.strip() if self.q else ""
+        search = None
         if self.q:
-            out.append(_search(self.q)[0])
-        return out
+            # pg_trgm on very short text matches too much to be useful.
+            fuzzy = len(text) >= FUZZY_MIN_LENGTH and not has_exclusions(text)
+            search = SearchKind(fuzzy=fuzzy, full_text=prefix_tsquery(text) is not None)
+        return FilterShape(
+            deleted=self.deleted,
+            question_category=bool(self.question_category),
+            question_difficulty=bool(self.question_difficulty),
+            tags=bool(self.tags),
+            company_id=bool(self.company_id),
+            skill_id=bool(self.skill_id),
+            search=search,
+        )
+
+    def params(self) -> dict[str, Any]:
+        """The values of the binds that ``conditions()`` and the search's ORDER BY use."""
+        values: dict[str, Any] = {
+            "question_category": self.question_category,
+            "question_difficulty": self.question_difficulty,
+            "tags": self.tags,
+            "company_id": self.company_id,
+            "skill_id": self.skill_id,
+        }
+        if self.q:
+            values["q"] = self.q.strip()
+            values["tsquery"] = prefix_tsquery(values["q"])
+        return values
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        """The WHERE, with binds: run it with ``params()``."""
+        return self.shape().conditions()
 
 
-def _search(q: str) -> tuple[ColumnElement[bool], list[Any]]:
+def _search(kind: SearchKind) -> tuple[ColumnElement[bool], list[Any]]:
     """Questions whose text, notes or sample answer hold every word as a word prefix (full-text,
     ranked by ts_rank_cd), or whose text is close to the query (pg_trgm, for typos): the
-    condition, and the ORDER BY that puts full-text hits first, best first."""
-    text = q.strip()
+    condition, and the ORDER BY that puts full-text hits first, best first. The search text is
+    the bind ``q``, its prefix tsquery the bind ``tsquery``."""
+    text = bindparam("q", type_=String)
     similarity = func.word_similarity(text, Question.question_text)
-    # pg_trgm on very short text matches too much to be useful.
-    fuzzy = (
-        literal(text).op("<%")(Question.question_text)
-        if len(text) >= FUZZY_MIN_LENGTH and not has_exclusions(text)
-        else false()
-    )
-    tsquery_text = prefix_tsquery(text)
-    if tsquery_text is None:
+    fuzzy = text.op("<%")(Question.question_text) if kind.fuzzy else false()
+    if not kind.full_text:
         return fuzzy, [similarity.desc()]
-    tsquery = func.to_tsquery("english", tsquery_text)
+    tsquery = func.to_tsquery("english", bindparam("tsquery", type_=String))
     hit = Question.search_vector.op("@@")(tsquery)
     rank = func.ts_rank_cd(Question.search_vector, tsquery)
     return or_(hit, fuzzy), [hit.desc(), rank.desc(), similarity.desc()]
@@ -103,14 +161,12 @@ SORT_COLUMNS: dict[str, Any] = {
 }
 
 
-def _order(
-    filters: QuestionFilters, sort_by: schemas.QuestionSort | None, sort_order: SortOrder
-) -> list[Any]:
+def _order(shape: FilterShape, sort_by: schemas.QuestionSort | None, sort_order: SortOrder) -> list[Any]:
     if sort_by is None:
-        sort_by = schemas.QuestionSort.relevance if filters.q else schemas.QuestionSort.created_at
+        sort_by = schemas.QuestionSort.relevance if shape.search else schemas.QuestionSort.created_at
     if sort_by is schemas.QuestionSort.relevance:
-        if filters.q:
-            return [*_search(filters.q)[1], Question.id.desc()]
+        if shape.search:
+            return [*_search(shape.search)[1], Question.id.desc()]
         return [Question.created_at.desc(), Question.id.desc()]  # relevance without a query: newest first
     column = SORT_COLUMNS[sort_by.value]
     if sort_order is SortOrder.desc:
@@ -169,19 +225,21 @@ FROM questions WHERE id = $1 AND owner_id = $2 AND deleted_at IS NULL
 """
 
 
-def page_statement(
-    owner_id: int,
-    filters: QuestionFilters,
-    sort_by: schemas.QuestionSort | None,
-    sort_order: SortOrder,
-    page: PageParams,
-) -> Select[Any]:
-    """One statement for a page of the bank: PostgreSQL finds the page's ids (a top-N sort),
-    counts the matches and writes the page's items (with their skills) in the same order as the
-    API's JSON: (total, items as JSON text or NULL)."""
-    where = [Question.owner_id == owner_id, *filters.conditions()]
-    order = _order(filters, sort_by, sort_order)
-    page_ids = select(Question.id).where(*where).order_by(*order).limit(page.page_size).offset(page.offset)
+@functools.lru_cache(maxsize=512)
+def page_sql(shape: FilterShape, sort_by: schemas.QuestionSort | None, sort_order: SortOrder) -> CompiledSql:
+    """One statement for a page of the bank, compiled once per shape: PostgreSQL finds the
+    page's ids (a top-N sort), counts the matches and writes the page's items (with their
+    skills) in the same order as the API's JSON: (total, items as JSON text or NULL). Binds:
+    ``owner_id``, ``limit``, ``offset`` and the filters' ``params()``."""
+    where = [Question.owner_id == bindparam("owner_id"), *shape.conditions()]
+    order = _order(shape, sort_by, sort_order)
+    page_ids = (
+        select(Question.id)
+        .where(*where)
+        .order_by(*order)
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
+    )
     # The page's rows in the same order: the sort expressions again, for these rows only.
     items = (
         select(func.json_agg(aggregate_order_by(_QUESTION_JSON, *order)))
@@ -189,7 +247,12 @@ def page_statement(
         .scalar_subquery()
     )
     total = select(func.count()).select_from(Question).where(*where).scalar_subquery()
-    return select(total.label("total"), cast(items, Text).label("items"))
+    return compile_sql(select(total.label("total"), cast(items, Text).label("items")))
+
+
+def page_args(owner_id: int, filters: QuestionFilters, page: PageParams) -> dict[str, Any]:
+    """The values of ``page_sql``'s binds."""
+    return {**filters.params(), "owner_id": owner_id, "limit": page.page_size, "offset": page.offset}
 
 
 async def list_questions(
@@ -200,9 +263,10 @@ async def list_questions(
     sort_order: SortOrder,
     page: PageParams,
 ) -> JsonPage:
-    stmt = page_statement(user.id, filters, sort_by, sort_order, page)
-    row = (await session.execute(stmt)).one()
-    return JsonPage(row.total, row.items or "[]", page)
+    query = page_sql(filters.shape(), sort_by, sort_order)
+    args = query.args(page_args(user.id, filters, page))
+    row = await (await raw_connection(session)).fetchrow(query.sql, *args)
+    return JsonPage(row["total"], row["items"] or "[]", page)
 
 
 async def get_question(

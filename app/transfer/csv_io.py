@@ -172,7 +172,7 @@ async def export_questions(
     out = _CsvChunks()
     yield "\ufeff" + out.rows([QUESTION_COLUMNS])
     async with maker() as session:
-        result = await session.stream(stmt)
+        result = await session.stream(stmt, filters.params())
         async for batch in result.partitions():
             skills = await _skill_names(session, [r.id for r in batch])
             yield out.rows(
