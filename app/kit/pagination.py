@@ -33,13 +33,13 @@ class PageParams:
         return (self.page - 1) * self.page_size
 
 
+# The two paging parameters, as query parameters or as fields of a query model.
+PageNumber = Annotated[int, Query(ge=1, le=1_000_000, description="Page number, from 1.")]
+PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page (at most 100).")]
+
+
 # async: a plain def would run in the threadpool on every request
-async def page_params(
-    page: Annotated[int, Query(ge=1, le=1_000_000, description="Page number, from 1.")] = 1,
-    page_size: Annotated[
-        int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page (at most 100).")
-    ] = 20,
-) -> PageParams:
+async def page_params(page: PageNumber = 1, page_size: PageSize = 20) -> PageParams:
     return PageParams(page=page, page_size=page_size)
 
 
