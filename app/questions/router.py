@@ -9,7 +9,7 @@ from app.auth.dependencies import CurrentUser
 from app.db import SessionDep, read_only
 from app.errors import Unprocessable
 from app.kit.etag import IfMatch, set_etag
-from app.kit.pagination import PageQuery, SortOrder
+from app.kit.pagination import PageNumber, PageParams, PageQuery, PageSize, SortOrder
 from app.kit.query import SearchParams, split_commas
 from app.kit.responses import problems
 from app.kit.schemas import Id, IdPath, Page, SearchText, normalise_tag
@@ -26,10 +26,8 @@ SEARCH_HELP = (
     "Best matches first unless `sort_by` is given."
 )
 
-SortQuery = Annotated[
-    schemas.QuestionSort | None,
-    Query(description="Default: `relevance` when `q` is given, else `created_at` (newest first)."),
-]
+SORT_HELP = "Default: `relevance` when `q` is given, else `created_at` (newest first)."
+SortQuery = Annotated[schemas.QuestionSort | None, Query(description=SORT_HELP)]
 
 
 class QuestionFilterQuery(SearchParams):
@@ -47,21 +45,34 @@ class QuestionFilterQuery(SearchParams):
     q: SearchText | None = Field(None, description=SEARCH_HELP)
     deleted: bool = Field(False, description="List the soft-deleted questions instead.")
 
+    def filters(self) -> QuestionFilters:
+        return QuestionFilters(
+            question_category=self.question_category,
+            question_difficulty=self.question_difficulty,
+            tags=_tags(self.tags),
+            company_id=self.company_id,
+            skill_id=self.skill_id,
+            q=self.search_text(),
+            deleted=self.deleted,
+        )
+
 
 # async: a plain def would run in the threadpool on every request
 async def question_filters(query: Annotated[QuestionFilterQuery, Query()]) -> QuestionFilters:
-    return QuestionFilters(
-        question_category=query.question_category,
-        question_difficulty=query.question_difficulty,
-        tags=_tags(query.tags),
-        company_id=query.company_id,
-        skill_id=query.skill_id,
-        q=query.search_text(),
-        deleted=query.deleted,
-    )
+    return query.filters()
 
 
 FiltersDep = Annotated[QuestionFilters, Depends(question_filters)]
+
+
+class QuestionListQuery(QuestionFilterQuery):
+    """The list's whole query string as one model (filters, page, sort): one validation, no
+    dependency per part."""
+
+    page: PageNumber = 1
+    page_size: PageSize = 20
+    sort_by: schemas.QuestionSort | None = Field(None, description=SORT_HELP)
+    sort_order: SortOrder = SortOrder.desc
 
 
 def _tags(values: list[str] | None) -> list[str]:
@@ -79,16 +90,14 @@ def _tags(values: list[str] | None) -> list[str]:
 )
 @read_only
 async def list_questions(
-    session: SessionDep,
-    user: CurrentUser,
-    filters: FiltersDep,
-    page: PageQuery,
-    sort_by: SortQuery = None,
-    sort_order: SortOrder = SortOrder.desc,
+    session: SessionDep, user: CurrentUser, query: Annotated[QuestionListQuery, Query()]
 ) -> Response:
     """Your question bank: filter by category, difficulty, tags (any of), company or skill;
     full-text `q` ranked by relevance; sorted and paginated."""
-    found = await service.list_questions(session, user, filters, sort_by, sort_order, page)
+    page = PageParams(query.page, query.page_size)
+    found = await service.list_questions(
+        session, user, query.filters(), query.sort_by, query.sort_order, page
+    )
     return found.response()
 
 
