@@ -98,8 +98,10 @@ _UPCOMING = """
     ORDER BY i.interview_date, i.id LIMIT 50
     """
 
-# All of it in one statement, each part a JSON value (the lists null when empty).
-_OVERVIEW = f"""
+# All of it in one statement, each part a JSON value (the lists null when empty). Rows joined by
+# primary key are not filtered by owner again: with ``i.owner_id = $1`` added, the generic plan
+# looked interviews up through the owner index, 0.5 ms per row for a user with 100k rows.
+_OVERVIEW_SQL = f"""
 SELECT json_build_object(
     'totals', (SELECT row_to_json(t) FROM ({_TOTALS}) t),
     'interview_groups', (SELECT json_agg(t) FROM ({_INTERVIEW_GROUPS}) t),
@@ -112,6 +114,13 @@ SELECT json_build_object(
     'rounds', (SELECT json_agg(t) FROM ({_ROUNDS}) t)
 )::text
 """
+
+# The owner goes in as an InitPlan, ``(SELECT $1)``, not as ``$1``: the planner cannot see its
+# value, so a custom plan is no better than the generic one, and PostgreSQL keeps the prepared
+# statement's generic plan instead of planning this large statement again on every call.
+# Measured on the bench data (1M interviews): a typical user's overview went from 1.6–1.8 ms to
+# 0.5 ms; the heavy user's (100k interviews) stayed at about 0.24 s.
+_OVERVIEW = _OVERVIEW_SQL.replace("$1", "(SELECT $1::integer)")
 
 
 def _pass_rate(passed: int, failed: int) -> float | None:
