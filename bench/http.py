@@ -60,24 +60,34 @@ def _parse(out: str) -> dict[str, float]:
 
 
 def wrk(
-    url: str, headers: dict[str, str], *, connections: int = CONNECTIONS, script: str | None = None
+    url: str,
+    headers: dict[str, str],
+    *,
+    connections: int = CONNECTIONS,
+    script: str | None = None,
+    runs: int = RUNS,
 ) -> dict[str, Any]:
-    print(f"  wrk -c{connections} -d{DURATION} x{RUNS}  {url.split('127.0.0.1:')[-1][:90]}", flush=True)
-    runs = []
-    for _ in range(RUNS):
+    print(f"  wrk -c{connections} -d{DURATION} x{runs}  {url.split('127.0.0.1:')[-1][:90]}", flush=True)
+    results = []
+    for _ in range(runs):
         cmd = [ensure_wrk(), "-t1", f"-c{connections}", f"-d{DURATION}", "--latency"]
         for k, v in headers.items():
             cmd += ["-H", f"{k}: {v}"]
         if script:
             cmd += ["-s", script]
         out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
-        runs.append(_parse(out))
+        results.append(_parse(out))
+    return summary(results)
+
+
+def summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Medians of wrk runs (single runs or summaries of one run each)."""
     return {
         "rps": round(statistics.median(r["rps"] for r in runs), 1),
         "p50_ms": round(statistics.median(r["p50_ms"] for r in runs), 2),
         "p99_ms": round(statistics.median(r["p99_ms"] for r in runs), 2),
         "errors": sum(r["errors"] for r in runs),
-        "runs": len(runs),
+        "runs": sum(r.get("runs", 1) for r in runs),
     }
 
 
@@ -194,11 +204,13 @@ class Target:
             "stats": ("/api/stats/overview", None),
         }[name]
 
-    def wrk(self, name: str, base: str | None = None, *, connections: int = CONNECTIONS) -> dict[str, Any]:
+    def wrk(
+        self, name: str, base: str | None = None, *, connections: int = CONNECTIONS, runs: int = RUNS
+    ) -> dict[str, Any]:
         path, script = self.request(name)
         lua = _lua(script) if script else None
         try:
-            return wrk((base or self.base) + path, self.h, script=lua, connections=connections)
+            return wrk((base or self.base) + path, self.h, script=lua, connections=connections, runs=runs)
         finally:
             if lua:
                 Path(lua).unlink()
@@ -224,11 +236,24 @@ def shaped(base: str, database_url: str, secret: str) -> dict[str, Any]:
     return r
 
 
-def typical_latency(base: str, database_url: str, address: str) -> dict[str, Any]:
-    """One connection, one request at a time: each endpoint's latency for a typical user."""
-    t = Target(base, address)
-    out = {name: t.wrk(name, connections=1) for name in ENDPOINTS}
-    remove_created(database_url)
+def typical_latency(
+    small: tuple[Target, str], large: tuple[Target, str]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """One connection, one request at a time: each endpoint's latency for a typical user on the
+    10k-row and on the 1M-row server (each a target and its database URL). The runs alternate
+    between the two servers (10k, 1M, 10k, …), so that a change in the machine's load during the
+    bench falls on both sides alike. What a create run adds is deleted right after it: a few
+    thousand more interviews would make the user untypical for the endpoints measured next."""
+    out: tuple[dict[str, Any], dict[str, Any]] = ({}, {})
+    for name in ENDPOINTS:
+        runs: tuple[list[dict[str, Any]], list[dict[str, Any]]] = ([], [])
+        for _ in range(RUNS):
+            for side, (target, database_url) in enumerate((small, large)):
+                runs[side].append(target.wrk(name, connections=1, runs=1))
+                if name == "create":
+                    remove_created(database_url)
+        for side in (0, 1):
+            out[side][name] = summary(runs[side])
     return out
 
 
@@ -253,10 +278,14 @@ def run() -> dict[str, Any]:
         )
         results["heavy"] = r
         results["shaped"] = shaped(app.url, large_url, secret)
-        results["large_typical_latency"] = typical_latency(app.url, large_url, email(TYPICAL))
-    small_url = data["small"][0]
-    with AppServer(small_url) as app:
-        results["small_typical_latency"] = typical_latency(app.url, small_url, email(50))
+        # The 10k-row server is started only now, so that it idles through nothing above.
+        small_url = data["small"][0]
+        remove_created(small_url)
+        with AppServer(small_url) as small_app:
+            small = Target(small_app.url, email(50)), small_url
+            large = Target(app.url, email(TYPICAL)), large_url
+            s_lat, l_lat = typical_latency(small, large)
+        results["small_typical_latency"], results["large_typical_latency"] = s_lat, l_lat
     s, big = results["small_typical_latency"], results["large_typical_latency"]
     results["growth_10k_to_1m"] = {
         k: round(big[k]["p50_ms"] / s[k]["p50_ms"], 2) if s[k]["p50_ms"] else None for k in ENDPOINTS

@@ -125,7 +125,7 @@ def main(argv: list[str]) -> None:
         ]
         print(
             _table(
-                "A typical user's latency, 10k vs 1M interviews (1 connection)",
+                "A typical user's latency, 10k vs 1M interviews (1 connection, runs alternating)",
                 ["endpoint", "10k p50 ms", "1M p50 ms", "growth", "10k p99 ms", "1M p99 ms"],
                 lat,
             )
