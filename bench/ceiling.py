@@ -19,7 +19,7 @@ from starlette.routing import Route
 
 from app.auth.security import decode_access_token
 from app.interviews.listing import InterviewFilters, page_sql
-from app.interviews.queries import CREATE_COLUMNS, CREATE_SQL, DETAIL_SQL
+from app.interviews.queries import CREATE_COLUMNS, CREATE_SQL, DETAIL_SQL, LOCK_SQL, update_sql
 from app.interviews.service import encode_cursor
 from app.kit.pagination import CursorPage, JsonPage, PageParams, SortOrder
 from app.models.enums import InterviewStatus
@@ -30,12 +30,8 @@ from bench.data import _dsn
 SECRET = os.environ["SECRET_KEY"]
 USER_SQL = "SELECT id, is_active, token_version FROM users WHERE id = $1"
 
-# What the app sends for PATCH (lock, update, then the detail), written out.
-LOCK_SQL = """
-SELECT id, updated_at, role_id, company_id, interview_status, outcome FROM interviews
-WHERE id = $1 AND owner_id = $2 AND deleted_at IS NULL FOR UPDATE
-"""
-UPDATE_SQL = "UPDATE interviews SET notes = $2, updated_at = now(), revision = revision + 1 WHERE id = $1"
+# What the app sends for PATCH of the notes: lock, then update returning the detail.
+UPDATE_SQL = update_sql(["notes"], timeline=False)
 
 
 OWNER = -4242  # stands for the caller in the compiled statement's parameters
@@ -109,8 +105,7 @@ async def interview(request: Request) -> Response:
                 return Response(status_code=499)
             async with conn.transaction():
                 await conn.fetchrow(LOCK_SQL, ident, owner)
-                await conn.execute(UPDATE_SQL, ident, body["notes"])
-                doc = await conn.fetchval(DETAIL_SQL, ident, owner, False)
+                doc = (await conn.fetchrow(UPDATE_SQL, ident, body["notes"]))["doc"]
         else:
             doc = await conn.fetchval(DETAIL_SQL, ident, owner, False)
     return Response(doc, media_type="application/json")

@@ -206,24 +206,43 @@ async def lock_interview(session: AsyncSession, owner_id: int, interview_id: int
     return await (await raw_connection(session)).fetchrow(LOCK_SQL, interview_id, owner_id)
 
 
-async def update_interview(
-    session: AsyncSession, interview_id: int, changes: dict[str, Any], *, timeline: bool
-) -> None:
-    """Write ``changes`` (columns of UPDATE_COLUMNS) to the locked interview, raising its
-    revision; with ``timeline`` the new status/outcome is added to its timeline, in the same
-    statement. One statement text per set of columns (asyncpg prepares each once)."""
-    columns = sorted(changes)
+def update_sql(columns: list[str], *, timeline: bool) -> str:
+    """The statement writing ``columns`` ($2… in this order; $1 the interview) to a locked
+    interview, raising its revision; with ``timeline`` its new status/outcome is added to its
+    timeline. It returns the new detail document: the interview's row is the UPDATE's, its
+    timeline the stored points plus the one just inserted (a statement does not see its own
+    writes)."""
     if not columns or not set(columns) <= set(UPDATE_COLUMNS):  # names go into the SQL text
         raise ValueError(f"not updatable columns: {columns}")
     sets = ", ".join(f"{c} = ${n}" for n, c in enumerate(columns, start=2))
-    sql = f"""
-        UPDATE interviews SET {sets}, updated_at = now(), revision = revision + 1 WHERE id = $1
-        RETURNING owner_id, id, interview_status, outcome
-    """
+    stored = "SELECT id, interview_status, outcome, changed_at FROM interview_status_history WHERE interview_id = i.id"
+    inserted = ""
     if timeline:
-        sql = f"""
-            WITH u AS ({sql})
+        inserted = """, h AS (
             INSERT INTO interview_status_history (owner_id, interview_id, interview_status, outcome)
-            SELECT owner_id, id, interview_status, outcome FROM u
-        """
-    await (await raw_connection(session)).execute(sql, interview_id, *(changes[c] for c in columns))
+            SELECT owner_id, id, interview_status, outcome FROM i
+            RETURNING id, interview_status, outcome, changed_at
+        )"""
+        stored += " UNION ALL SELECT id, interview_status, outcome, changed_at FROM h"
+    return f"""
+        WITH i AS (
+            UPDATE interviews SET {sets}, updated_at = now(), revision = revision + 1 WHERE id = $1
+            RETURNING *
+        ){inserted}
+        SELECT {etag("i")} AS etag, {_interview_doc(json_array(_CHANGE, "changed_at, id", f"FROM ({stored}) p"))} AS doc
+        FROM i JOIN companies c ON c.id = i.company_id LEFT JOIN roles r ON r.id = i.role_id
+    """
+
+
+async def update_interview(
+    session: AsyncSession, interview_id: int, changes: dict[str, Any], *, timeline: bool
+) -> InterviewDoc:
+    """Write ``changes`` (columns of UPDATE_COLUMNS) to the locked interview and return its new
+    document, in one statement (``update_sql``; one text per set of columns, which asyncpg
+    prepares once)."""
+    columns = sorted(changes)
+    sql = update_sql(columns, timeline=timeline)
+    args = (changes[c] for c in columns)
+    doc = _doc(await (await raw_connection(session)).fetchrow(sql, interview_id, *args))
+    assert doc is not None, "the interview is locked by the caller"
+    return doc

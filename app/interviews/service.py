@@ -176,10 +176,10 @@ async def update_interview(
     _reject_nulls(changes)
     await _check_interview_refs(session, user, changes, current)
     changed = {k: v for k, v in changes.items() if current[k] != v}
-    if changed:
-        timeline = "interview_status" in changed or "outcome" in changed
-        await queries.update_interview(session, interview_id, changed, timeline=timeline)
-    return await get_interview(session, user, interview_id)
+    if not changed:
+        return await get_interview(session, user, interview_id)
+    timeline = "interview_status" in changed or "outcome" in changed
+    return await queries.update_interview(session, interview_id, changed, timeline=timeline)
 
 
 async def soft_delete(

@@ -86,6 +86,24 @@ async def test_detail_create_update_restore_are_the_schemas_json(
     assert body["skills"][0]["skill"]["skill_name"] == s["skill_name"]
     datetime.fromisoformat(body["updated_at"])
 
+    # A write without a timeline point, moving the interview to another company: the document
+    # it returns is the one a read gives, with the new company joined in.
+    other = await f.company(client, alice, "Other Co")
+    moved = await client.patch(
+        f"/api/interviews/{ident}",
+        json={"company_id": other["id"], "role_id": None, "notes": "moved"},
+        headers=h,
+    )
+    assert moved.status_code == 200, moved.text
+    moved_body = assert_as_the_schema_writes_it(moved)
+    assert (
+        moved_body["company"] == {"id": other["id"], "company_name": "Other Co"}
+        and moved_body["role"] is None
+    )
+    assert moved_body["status_history"] == after["status_history"]
+    got = await client.get(f"/api/interviews/{ident}", headers=h)
+    assert assert_as_the_schema_writes_it(got) == moved_body and got.headers["etag"] == moved.headers["etag"]
+
     # The ETag works as a precondition, and the restored interview is the same document shape.
     stale = got.headers["etag"]
     assert (
