@@ -106,7 +106,7 @@ def main(argv: list[str]) -> None:
         print(
             _table(
                 "The shaped user (60 interviews × 2 rounds, 3 questions, 2 skills): app, raw-asyncpg "
-                f"ceiling and /api/auth/me in one run (wrk -c{http.CONNECTIONS})",
+                f"ceiling and /api/auth/me, runs alternating (wrk -c{http.CONNECTIONS})",
                 ["endpoint", "req/s", "ceiling req/s", "x ceiling", "x /me", "p50 ms", "errors"],
                 rows,
             )
