@@ -244,5 +244,6 @@ async def update_interview(
     sql = update_sql(columns, timeline=timeline)
     args = (changes[c] for c in columns)
     doc = _doc(await (await raw_connection(session)).fetchrow(sql, interview_id, *args))
-    assert doc is not None, "the interview is locked by the caller"
+    if doc is None:  # the caller holds the row locked, so it cannot have gone
+        raise RuntimeError(f"interview {interview_id} vanished under its lock")
     return doc

@@ -5,12 +5,15 @@ dozen shapes but endless values. Building its SQLAlchemy expression and computin
 on every request cost about a millisecond of CPU; here the expression is built and compiled once
 per shape (the values are named ``bindparam``s without a value), and each request only puts its
 values in the order of the statement's ``$n`` parameters. Constants the expression carries (a
-text search configuration, say) keep the value they were compiled with.
+text search configuration, say) keep the value they were compiled with; they must be declared,
+so that a request's value put into the expression by mistake fails at once instead of being
+served to everyone from the cache. Values go to asyncpg as they are (no SQLAlchemy type
+conversion): give ones asyncpg encodes (ints, str enums, lists of str).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -35,10 +38,19 @@ class CompiledSql:
         return [self.constants[n] if n in self.constants else values[n] for n in self.names]
 
 
-def compile_sql(stmt: ClauseElement) -> CompiledSql:
+def compile_sql(stmt: ClauseElement, *, constants: Collection[Any] = ()) -> CompiledSql:
     """Compile for asyncpg. Binds made with ``bindparam(name)`` and no value are the caller's
-    to fill in at each run; every other bind is a constant of the statement."""
+    to fill in at each run; every other bind is a constant of the statement, and its value must
+    be one of ``constants`` (ValueError otherwise, as for a bind expanded at run time)."""
     compiled = cast(SQLCompiler, stmt.compile(dialect=_DIALECT))
     names = tuple(compiled.positiontup or ())
-    constants = {n: compiled.binds[n].effective_value for n in names if not compiled.binds[n].required}
-    return CompiledSql(compiled.string, names, constants)
+    fixed: dict[str, Any] = {}
+    for name in names:
+        bind = compiled.binds[name]
+        if bind.expanding:
+            raise ValueError(f"bind {name!r} is expanded at run time: not a constant statement")
+        if not bind.required:
+            if bind.effective_value not in constants:
+                raise ValueError(f"bind {name!r} holds a value that is not a declared constant")
+            fixed[name] = bind.effective_value
+    return CompiledSql(compiled.string, names, fixed)

@@ -247,7 +247,7 @@ def page_sql(shape: FilterShape, sort_by: schemas.QuestionSort | None, sort_orde
         .scalar_subquery()
     )
     total = select(func.count()).select_from(Question).where(*where).scalar_subquery()
-    return compile_sql(select(total.label("total"), cast(items, Text).label("items")))
+    return compile_sql(select(total.label("total"), cast(items, Text).label("items")), constants={"english"})
 
 
 def page_args(owner_id: int, filters: QuestionFilters, page: PageParams) -> dict[str, Any]:
