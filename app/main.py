@@ -28,7 +28,7 @@ from app.db import make_engine, make_read_engine, make_sessionmaker
 from app.docs import install_docs
 from app.errors import ServiceUnavailable, check_body_media_type, install_error_handlers
 from app.interviews.router import router as interviews_router
-from app.kit.query import reject_unknown_query_params
+from app.kit.query import document_query_models, reject_unknown_query_params
 from app.kit.responses import problems
 from app.logging import configure_logging
 from app.mcp import http as mcp_http
@@ -244,6 +244,7 @@ def _problem_openapi(app: FastAPI) -> None:
                         response["content"] = problem
                         if status == "422":
                             response["description"] = "Validation failed; `errors` lists the fields"
+        document_query_models(spec, app.routes)
         schemas = spec.setdefault("components", {}).setdefault("schemas", {})
         for unused in ("HTTPValidationError", "ValidationError"):
             schemas.pop(unused, None)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Query, Response, status
+from fastapi import APIRouter, Body, Depends, Response, status
 from pydantic import Field
 
 from app.auth.dependencies import CurrentUser
@@ -11,7 +11,7 @@ from app.interviews import schemas, service
 from app.interviews.listing import InterviewFilters
 from app.kit.etag import IfMatch
 from app.kit.pagination import PageNumber, PageParams, PageQuery, PageSize, SortOrder
-from app.kit.query import SearchParams
+from app.kit.query import SearchParams, query_model
 from app.kit.responses import problems
 from app.kit.schemas import DATETIME_HELP, Id, IdPath, Page, SearchText, UtcDatetime, UtcDatetimeUpTo
 from app.models.enums import InterviewOutcome, InterviewStatus, InterviewType, SeniorityLevel
@@ -70,7 +70,9 @@ class InterviewFilterQuery(SearchParams):
 
 
 # async: a plain def would run in the threadpool on every request
-async def interview_filters(query: Annotated[InterviewFilterQuery, Query()]) -> InterviewFilters:
+async def interview_filters(
+    query: Annotated[InterviewFilterQuery, query_model(InterviewFilterQuery)],
+) -> InterviewFilters:
     return query.filters()
 
 
@@ -96,7 +98,9 @@ class InterviewListQuery(InterviewFilterQuery):
 @router.get("", response_model=schemas.InterviewPage, summary="List interviews", responses=problems(401, 422))
 @read_only
 async def list_interviews(
-    session: SessionDep, user: CurrentUser, query: Annotated[InterviewListQuery, Query()]
+    session: SessionDep,
+    user: CurrentUser,
+    query: Annotated[InterviewListQuery, query_model(InterviewListQuery)],
 ) -> Response:
     """Your interviews with their company and role: filter by company, role, status, type,
     seniority, outcome, remote, date range or text (`q`); sort by `sort_by` / `sort_order`;

@@ -10,7 +10,7 @@ from app.db import SessionDep, read_only
 from app.errors import Unprocessable
 from app.kit.etag import IfMatch, set_etag
 from app.kit.pagination import PageNumber, PageParams, PageQuery, PageSize, SortOrder
-from app.kit.query import SearchParams, split_commas
+from app.kit.query import SearchParams, query_model, split_commas
 from app.kit.responses import problems
 from app.kit.schemas import Id, IdPath, Page, SearchText, normalise_tag
 from app.models.enums import QuestionCategory, QuestionDifficulty
@@ -58,7 +58,9 @@ class QuestionFilterQuery(SearchParams):
 
 
 # async: a plain def would run in the threadpool on every request
-async def question_filters(query: Annotated[QuestionFilterQuery, Query()]) -> QuestionFilters:
+async def question_filters(
+    query: Annotated[QuestionFilterQuery, query_model(QuestionFilterQuery)],
+) -> QuestionFilters:
     return query.filters()
 
 
@@ -90,7 +92,9 @@ def _tags(values: list[str] | None) -> list[str]:
 )
 @read_only
 async def list_questions(
-    session: SessionDep, user: CurrentUser, query: Annotated[QuestionListQuery, Query()]
+    session: SessionDep,
+    user: CurrentUser,
+    query: Annotated[QuestionListQuery, query_model(QuestionListQuery)],
 ) -> Response:
     """Your question bank: filter by category, difficulty, tags (any of), company or skill;
     full-text `q` ranked by relevance; sorted and paginated."""
