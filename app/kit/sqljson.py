@@ -15,13 +15,9 @@ S = TypeVar("S", bound=BaseModel)
 
 def utc(column: str) -> str:
     """SQL writing a ``timestamptz`` the way the API does (Pydantic's form of a UTC datetime:
-    microseconds only when there are some, then ``Z``); NULL stays NULL."""
-    local = f"({column} AT TIME ZONE 'UTC')"
-    return (
-        f"""(to_char({local}, 'YYYY-MM-DD"T"HH24:MI:SS') || CASE WHEN """
-        f"""extract(microseconds FROM {column})::integer % 1000000 <> 0 THEN to_char({local}, '.US') """
-        """ELSE '' END || 'Z')"""
-    )
+    microseconds only when there are some, then ``Z``); NULL stays NULL. One ``to_char`` and a
+    ``replace`` (cheaper than testing the microseconds apart: a 20-item list page has 80)."""
+    return f"""replace(to_char(({column} AT TIME ZONE 'UTC'), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), '.000000Z', 'Z')"""
 
 
 def etag(alias: str) -> str:
