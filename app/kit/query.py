@@ -12,7 +12,7 @@ from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 from fastapi import Depends, Query, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
-from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field, ValidationError
 
 from app.errors import AppError, Unprocessable
@@ -71,6 +71,18 @@ def _query_models(dependant: Dependant) -> Iterable[type[BaseModel]]:
         stack.extend(current.dependencies)
 
 
+def _api_routes(routes: Iterable[Any]) -> list[Any]:
+    """The app's API routes, each with its full path and dependency tree (``path_format``,
+    ``methods``, ``dependant``). FastAPI 0.16x includes routers lazily (``app.routes`` holds the
+    included routers) and walks them with ``iter_route_contexts``; older versions list the
+    routes themselves."""
+    try:
+        from fastapi.routing import iter_route_contexts
+    except ImportError:
+        return [route for route in routes if isinstance(route, APIRoute)]
+    return [ctx for ctx in iter_route_contexts(list(routes)) if isinstance(ctx.original_route, APIRoute)]
+
+
 def document_query_models(spec: dict[str, Any], routes: Iterable[Any]) -> None:
     """Add the fields of each route's ``query_model`` to its OpenAPI parameters, as FastAPI
     documents a query model (a parameter per field, its description repeated beside the schema,
@@ -78,8 +90,8 @@ def document_query_models(spec: dict[str, Any], routes: Iterable[Any]) -> None:
     to the components: the same document as ``Annotated[model, Query()]`` gives (a test
     compares the two)."""
     schemas = spec.setdefault("components", {}).setdefault("schemas", {})
-    for route in iter_route_contexts(list(routes)):
-        if not isinstance(route.original_route, APIRoute) or not route.include_in_schema:
+    for route in _api_routes(routes):
+        if not route.include_in_schema:
             continue
         for model in _query_models(route.dependant):
             js = model.model_json_schema(ref_template="#/components/schemas/{model}")
