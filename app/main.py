@@ -238,6 +238,7 @@ def _problem_openapi(app: FastAPI) -> None:
             routes=app.routes,
             tags=app.openapi_tags,
         )
+        document_query_models(spec, app.routes)
         problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
         for ops in spec.get("paths", {}).values():
             for op in ops.values():
@@ -246,7 +247,6 @@ def _problem_openapi(app: FastAPI) -> None:
                         response["content"] = problem
                         if status == "422":
                             response["description"] = "Validation failed; `errors` lists the fields"
-        document_query_models(spec, app.routes)
         schemas = spec.setdefault("components", {}).setdefault("schemas", {})
         for unused in ("HTTPValidationError", "ValidationError"):
             schemas.pop(unused, None)

@@ -316,3 +316,39 @@ async def test_query_models_are_documented_and_read_as_fastapi_would(
         "/api/questions", params=[("page_size", "0"), ("page_size", "5")], headers=alice.headers
     )
     assert r.status_code == 200 and r.json()["page_size"] == 5
+
+
+async def test_query_model_reads_sequences_like_fastapi_and_refuses_what_it_cannot_mirror() -> None:
+    from typing import Annotated
+
+    from fastapi import FastAPI, Query
+    from pydantic import BaseModel, Field
+
+    from app.kit.query import query_model
+
+    class Shape(BaseModel):
+        tup: tuple[int, ...] | None = None
+        names: list[str] = []
+        n: int = 0
+
+    async def ours(q: Any) -> dict[str, Any]:
+        return q.model_dump()
+
+    async def theirs(q: Any) -> dict[str, Any]:
+        return q.model_dump()
+
+    ours.__annotations__ = {"q": Annotated[Shape, query_model(Shape)], "return": dict[str, Any]}
+    theirs.__annotations__ = {"q": Annotated[Shape, Query()], "return": dict[str, Any]}
+    api = FastAPI()
+    api.get("/ours")(ours)
+    api.get("/theirs")(theirs)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=api), base_url="http://t") as c:
+        for query in ("tup=1&tup=2&names=a&names=b&n=1&n=2", "", "tup=x", "n="):
+            a, b = await c.get(f"/ours?{query}"), await c.get(f"/theirs?{query}")
+            assert (a.status_code, a.json()) == (b.status_code, b.json()), query
+
+    class Aliased(BaseModel):
+        x: int = Field(0, validation_alias="y")
+
+    with pytest.raises(TypeError, match="validation aliases"):
+        query_model(Aliased)
