@@ -352,3 +352,35 @@ async def test_query_model_reads_sequences_like_fastapi_and_refuses_what_it_cann
 
     with pytest.raises(TypeError, match="validation aliases"):
         query_model(Aliased)
+
+
+def test_query_model_documentation_adds_the_422_and_refuses_mixed_parameters() -> None:
+    from typing import Annotated
+
+    from fastapi import FastAPI, Query
+    from pydantic import BaseModel
+
+    from app.kit.query import document_query_models, query_model
+
+    class Only(BaseModel):
+        n: int = 0
+
+    async def alone(q: Any) -> None:
+        return None
+
+    async def mixed(q: Any, extra: Any = None) -> None:
+        return None
+
+    alone.__annotations__ = {"q": Annotated[Only, query_model(Only)], "return": None}
+    mixed.__annotations__ = {"q": Annotated[Only, query_model(Only)], "extra": Annotated[int | None, Query()]}
+    api = FastAPI()
+    api.get("/alone")(alone)
+    spec = api.openapi()
+    document_query_models(spec, api.routes)
+    op = spec["paths"]["/alone"]["get"]
+    assert [p["name"] for p in op["parameters"]] == ["n"] and "422" in op["responses"]
+
+    api.get("/mixed")(mixed)
+    api.openapi_schema = None
+    with pytest.raises(TypeError, match="other query parameters"):
+        document_query_models(api.openapi(), api.routes)
