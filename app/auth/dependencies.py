@@ -14,7 +14,7 @@ from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
 from app.auth import security, service
-from app.db import SessionDep
+from app.db import DbDep
 from app.errors import Forbidden, Unauthorized
 from app.models import User
 
@@ -33,7 +33,7 @@ class Principal:
 
 async def get_principal(
     request: Request,
-    session: SessionDep,
+    db: DbDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
 ) -> Principal:
     if not token:
@@ -41,7 +41,7 @@ async def get_principal(
     user: User | None
     api_key_id: int | None = None
     if token.startswith(security.API_KEY_PREFIX):
-        found = await service.user_for_api_key(session, token)
+        found = await service.user_for_api_key(await db.session(), token)
         if found is None:
             raise Unauthorized("The API key is invalid, expired or revoked.")
         user, api_key_id = found
@@ -50,7 +50,7 @@ async def get_principal(
         if claims is None:
             raise Unauthorized("The access token is invalid or expired.")
         user_id, version = claims
-        user = await service.user_by_id(session, user_id)
+        user = await service.user_by_id(db, user_id)
         if user is not None and user.token_version != version:
             raise Unauthorized("The access token was revoked (logout or password change); log in again.")
     if user is None or not user.is_active:

@@ -14,6 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.auth import security
 from app.auth.schemas import ApiKeyCreate, PasswordChange, UserCreate, contains_email
 from app.config import Settings
+from app.db import Db
 from app.errors import Conflict, Forbidden, NotFound, RateLimited, Unprocessable
 from app.kit.ratelimit import FixedWindow, Hit
 from app.models import AgentTicket, ApiKey, User
@@ -197,15 +198,19 @@ FROM users WHERE id = $1
 """
 
 
-async def user_by_id(session: AsyncSession, user_id: int) -> User | None:
+async def user_by_id(db: Db, user_id: int) -> User | None:
     """The user behind a token, read without the ORM: every authenticated request starts here.
-    It goes through SQLAlchemy's driver-level execution (no compile), so that a connection the
-    database dropped is detected here, as the request's first statement, and the pool refreshed
-    (a read is then retried on a fresh one). The object is not in the session; this module
-    changes users with UPDATE statements (and ``set_committed_value``), never by setting
-    attributes."""
-    connection = await session.connection()
-    row = (await connection.exec_driver_sql(_USER_SQL, (user_id,))).mappings().first()
+    The object is not in a session; this module changes users with UPDATE statements (and
+    ``set_committed_value``), never by setting attributes. On a pooled connection of its own
+    (a route without a session) it is one prepared asyncpg statement; inside a session it goes
+    through SQLAlchemy's driver-level execution (no compile). Either way a connection the
+    database dropped is noticed here, as the request's first statement, and the pool refreshed
+    (``app.db.get_db``; a read is then retried on a fresh one)."""
+    if db.has_session:
+        connection = await (await db.session()).connection()
+        row: Any = (await connection.exec_driver_sql(_USER_SQL, (user_id,))).mappings().first()
+    else:
+        row = await (await db.raw()).fetchrow(_USER_SQL, user_id)
     return None if row is None else User(**row)
 
 

@@ -10,9 +10,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from app.db import raw_connection
+from app.db import DbOrSession, raw_connection
 from app.interviews.queries import INTERVIEW_JSON
 from app.kit.search import FUZZY_MIN_LENGTH, like_escape, prefix_tsquery
 from app.models.enums import InterviewOutcome, InterviewStatus, InterviewType, SeniorityLevel
@@ -150,6 +148,6 @@ def page_sql(
     return PageSql(sql, page_params)
 
 
-async def fetch_page(session: AsyncSession, query: PageSql) -> Any:
+async def fetch_page(session: DbOrSession, query: PageSql) -> Any:
     """The page's one row (see ``PageSql``), on the session's connection."""
     return await (await raw_connection(session)).fetchrow(query.sql, *query.params)

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db import raw_connection
+from app.db import DbOrSession, raw_connection
 from app.interviews import schemas
 from app.kit.sqljson import JsonDoc, etag, json_array, json_object, utc
 
@@ -135,7 +135,7 @@ def _doc(row: Any) -> InterviewDoc | None:
 
 
 async def interview_detail(
-    session: AsyncSession, owner_id: int, interview_id: int, *, include_deleted: bool = False
+    session: DbOrSession, owner_id: int, interview_id: int, *, include_deleted: bool = False
 ) -> InterviewDoc | None:
     """The interview as the API shows it, or None when the owner has no such interview."""
     row = await (await raw_connection(session)).fetchrow(DETAIL_SQL, interview_id, owner_id, include_deleted)
@@ -182,7 +182,7 @@ FROM i JOIN c ON c.id = i.company_id LEFT JOIN r ON r.id = i.role_id
 
 
 async def create_interview(
-    session: AsyncSession, owner_id: int, values: dict[str, Any]
+    session: DbOrSession, owner_id: int, values: dict[str, Any]
 ) -> InterviewDoc | None:
     """The new interview as the detail shows it, or None (nothing written) when the company,
     role or CV version is not a live row of the owner's, or the role is another company's."""

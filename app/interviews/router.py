@@ -6,7 +6,7 @@ from fastapi import APIRouter, Body, Depends, Response, status
 from pydantic import Field
 
 from app.auth.dependencies import CurrentUser
-from app.db import SessionDep, one_statement, read_only
+from app.db import DbDep, SessionDep, one_statement, read_only
 from app.interviews import schemas, service
 from app.interviews.listing import InterviewFilters
 from app.kit.etag import IfMatch
@@ -98,7 +98,7 @@ class InterviewListQuery(InterviewFilterQuery):
 @router.get("", response_model=schemas.InterviewPage, summary="List interviews", responses=problems(401, 422))
 @read_only
 async def list_interviews(
-    session: SessionDep,
+    db: DbDep,
     user: CurrentUser,
     query: Annotated[InterviewListQuery, query_model(InterviewListQuery)],
 ) -> Response:
@@ -108,7 +108,7 @@ async def list_interviews(
     the soft-deleted ones. Undated interviews come last newest-first, first oldest-first."""
     page = PageParams(query.page, query.page_size)
     found = await service.list_interviews(
-        session, user, query.filters(), query.sort_by, query.sort_order, page, query.cursor
+        db, user, query.filters(), query.sort_by, query.sort_order, page, query.cursor
     )
     return found.response()
 
@@ -123,12 +123,12 @@ async def list_interviews(
 @one_statement
 async def create_interview(
     data: Annotated[schemas.InterviewCreate, Body(openapi_examples=CREATE_EXAMPLE)],
-    session: SessionDep,
+    db: DbDep,
     user: CurrentUser,
 ) -> Response:
     """Record an interview at one of your companies. `interview_status` starts as `scheduled`.
     The response carries its `ETag`."""
-    interview = await service.create_interview(session, user, data)
+    interview = await service.create_interview(db, user, data)
     return interview.response(status.HTTP_201_CREATED)
 
 
@@ -139,11 +139,11 @@ async def create_interview(
     responses=problems(401, 404, 422),
 )
 @read_only
-async def get_interview(interview_id: IdPath, session: SessionDep, user: CurrentUser) -> Response:
+async def get_interview(interview_id: IdPath, db: DbDep, user: CurrentUser) -> Response:
     """One interview with its company, role, rounds, the questions asked and the skills tested.
     The `ETag` header names this version (it changes with the rounds and links too): send it back
     as `If-Match` when you write."""
-    interview = await service.get_interview(session, user, interview_id)
+    interview = await service.get_interview(db, user, interview_id)
     return interview.response()
 
 

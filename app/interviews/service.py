@@ -13,6 +13,7 @@ from sqlalchemy import Select, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from app.db import DbOrSession, session_of
 from app.errors import Conflict, NotFound, Unprocessable
 from app.interviews import listing, queries, schemas
 from app.interviews.history import history_for as history_for  # re-exported for exports
@@ -75,7 +76,7 @@ def decode_cursor(cursor: str, sort_by: str, order: SortOrder) -> tuple[datetime
 
 
 async def list_interviews(
-    session: AsyncSession,
+    session: DbOrSession,
     user: User,
     filters: InterviewFilters,
     sort_by: schemas.InterviewSort,
@@ -102,7 +103,7 @@ async def list_interviews(
 
 
 async def get_interview(
-    session: AsyncSession, user: User, interview_id: int, *, include_deleted: bool = False
+    session: DbOrSession, user: User, interview_id: int, *, include_deleted: bool = False
 ) -> queries.InterviewDoc:
     """The interview with everything the detail shows, in one statement (see ``queries.py``)."""
     found = await queries.interview_detail(session, user.id, interview_id, include_deleted=include_deleted)
@@ -147,13 +148,13 @@ def _reject_nulls(changes: dict[str, Any]) -> None:
 
 
 async def create_interview(
-    session: AsyncSession, user: User, data: schemas.InterviewCreate
+    session: DbOrSession, user: User, data: schemas.InterviewCreate
 ) -> queries.InterviewDoc:
     values = data.model_dump()
     created = await queries.create_interview(session, user.id, values)
     if created is None:
         # Nothing was written: say which reference was wrong.
-        await _check_interview_refs(session, user, values, None)
+        await _check_interview_refs(await session_of(session), user, values, None)
         raise Conflict("A company, role or CV version this interview names changed meanwhile; try again.")
     return created
 

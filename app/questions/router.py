@@ -6,7 +6,7 @@ from fastapi import APIRouter, Body, Depends, Query, Response, status
 from pydantic import Field
 
 from app.auth.dependencies import CurrentUser
-from app.db import SessionDep, read_only
+from app.db import DbDep, SessionDep, read_only
 from app.errors import Unprocessable
 from app.kit.etag import IfMatch, set_etag
 from app.kit.pagination import PageNumber, PageParams, PageQuery, PageSize, SortOrder
@@ -92,16 +92,14 @@ def _tags(values: list[str] | None) -> list[str]:
 )
 @read_only
 async def list_questions(
-    session: SessionDep,
+    db: DbDep,
     user: CurrentUser,
     query: Annotated[QuestionListQuery, query_model(QuestionListQuery)],
 ) -> Response:
     """Your question bank: filter by category, difficulty, tags (any of), company or skill;
     full-text `q` ranked by relevance; sorted and paginated."""
     page = PageParams(query.page, query.page_size)
-    found = await service.list_questions(
-        session, user, query.filters(), query.sort_by, query.sort_order, page
-    )
+    found = await service.list_questions(db, user, query.filters(), query.sort_by, query.sort_order, page)
     return found.response()
 
 
@@ -114,7 +112,7 @@ async def list_questions(
 @read_only
 async def list_by_category(
     category: QuestionCategory,
-    session: SessionDep,
+    db: DbDep,
     user: CurrentUser,
     page: PageQuery,
     sort_by: SortQuery = None,
@@ -122,7 +120,7 @@ async def list_by_category(
 ) -> Response:
     """The same as `GET /api/questions?question_category=…`."""
     filters = QuestionFilters(question_category=category)
-    found = await service.list_questions(session, user, filters, sort_by, sort_order, page)
+    found = await service.list_questions(db, user, filters, sort_by, sort_order, page)
     return found.response()
 
 
@@ -167,10 +165,10 @@ async def create_question(
     responses=problems(401, 404, 422),
 )
 @read_only
-async def get_question(question_id: IdPath, session: SessionDep, user: CurrentUser) -> Response:
+async def get_question(question_id: IdPath, db: DbDep, user: CurrentUser) -> Response:
     """One question with its skills and the interviews where it was asked (with your ratings).
     The `ETag` header names this version: send it back as `If-Match` when you write."""
-    return (await service.get_detail(session, user, question_id)).response()
+    return (await service.get_detail(db, user, question_id)).response()
 
 
 @router.put(

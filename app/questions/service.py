@@ -26,7 +26,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from app.db import raw_connection
+from app.db import DbOrSession, raw_connection
 from app.errors import NotFound, Unprocessable
 from app.kit import crud
 from app.kit.compiled import CompiledSql, compile_sql
@@ -256,7 +256,7 @@ def page_args(owner_id: int, filters: QuestionFilters, page: PageParams) -> dict
 
 
 async def list_questions(
-    session: AsyncSession,
+    session: DbOrSession,
     user: User,
     filters: QuestionFilters,
     sort_by: schemas.QuestionSort | None,
@@ -277,7 +277,7 @@ async def get_question(
     )
 
 
-async def get_detail(session: AsyncSession, user: User, question_id: int) -> JsonDoc[schemas.QuestionDetail]:
+async def get_detail(session: DbOrSession, user: User, question_id: int) -> JsonDoc[schemas.QuestionDetail]:
     """The question with its skills and where it was asked, in one statement (``DETAIL_SQL``)."""
     row = await (await raw_connection(session)).fetchrow(DETAIL_SQL, question_id, user.id)
     if row is None:

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from app.auth.dependencies import CurrentUser
-from app.db import SessionDep, read_only
+from app.db import DbDep, SessionDep, read_only
 from app.kit.responses import model_json, problems
 from app.models.enums import QuestionCategory
 from app.stats import analytics, schemas, service
@@ -18,13 +18,13 @@ router = APIRouter(prefix="/api/stats", tags=["stats"])
     "/overview", response_model=schemas.StatsOverview, summary="Your statistics", responses=problems(401)
 )
 @read_only
-async def overview(session: SessionDep, user: CurrentUser) -> Response:
+async def overview(db: DbDep, user: CurrentUser) -> Response:
     """Totals; interviews by status, type and outcome; questions by category and difficulty;
     average answer rating overall, per category and per skill; success rate; interviews in the
     next 7 days; your weakest categories and skills; practice sessions and self-ratings; interview
     rounds (ratings, passed and failed, overall and per round type). Only your own data counts;
     soft-deleted interviews and questions do not."""
-    return model_json(await service.overview(session, user))
+    return model_json(await service.overview(db, user))
 
 
 @router.get(

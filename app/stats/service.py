@@ -6,9 +6,7 @@ import json
 import re
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from app.db import fetchval
+from app.db import DbOrSession, fetchval
 from app.models import User
 from app.models.enums import InterviewOutcome, InterviewStatus
 from app.stats import schemas
@@ -164,7 +162,7 @@ def _round(value: Any) -> float | None:
     return round(float(value), 2) if value is not None else None
 
 
-async def overview(session: AsyncSession, user: User) -> schemas.StatsOverview:
+async def overview(session: DbOrSession, user: User) -> schemas.StatsOverview:
     """Every figure from one statement (one round trip), then shaped here."""
     doc = json.loads(await fetchval(session, _OVERVIEW, user.id))
     totals = schemas.Totals(**doc["totals"])
