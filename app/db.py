@@ -1,4 +1,4 @@
-"""Engine, sessionmaker and the session dependency (the one place that commits)."""
+"""Engine, sessionmaker and the request's database (``get_db``: the one place that commits)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.util import greenlet_spawn
 
 from app.config import Settings
-from app.errors import is_connection_error
+from app.errors import from_driver, is_connection_error
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -48,7 +48,7 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 
 def read_only(endpoint: F) -> F:
-    """Mark a GET route that never writes: its session runs in autocommit (no ``BEGIN`` /
+    """Mark a GET route that never writes: it runs in autocommit (no ``BEGIN`` /
     ``COMMIT`` round trips; each statement reads its own consistent snapshot), and a dropped
     connection is retried once instead of answering 503. Put it under ``@router.get``."""
     # A mark on the function itself (functools.wraps carries it along); typing has no way to
@@ -59,7 +59,7 @@ def read_only(endpoint: F) -> F:
 
 def one_statement(endpoint: F) -> F:
     """Mark a write route whose whole write is one SQL statement (PostgreSQL makes a single
-    statement atomic): its session runs in autocommit, which saves the ``BEGIN`` and ``COMMIT``
+    statement atomic): it runs in autocommit, which saves the ``BEGIN`` and ``COMMIT``
     round trips. Anything else it runs must only read. A dropped connection answers 503."""
     endpoint.__one_statement__ = True  # type: ignore[attr-defined]
     return endpoint
@@ -70,14 +70,22 @@ def is_read_only(request: Request) -> bool:
     return request.method in ("GET", "HEAD") and getattr(endpoint, "__read_only__", False)
 
 
+def _driver(fairy: PoolProxiedConnection) -> Any:
+    """The asyncpg connection of a pooled connection."""
+    connection = fairy.driver_connection
+    assert connection is not None
+    return connection
+
+
 class Db:
     """The request's database, reached on first use and never through two pooled connections.
 
     A route that runs only constant statements on asyncpg (``raw``) in autocommit
     (``@read_only``, ``@one_statement``) gets a connection straight from the engine's pool: no
-    ``AsyncSession`` is made, which saves about a quarter of such a request's CPU. Everything
+    ``AsyncSession`` is made, which saves about a third of such a request's CPU. Everything
     else (``session``, and ``raw`` inside a transaction) goes through one ``AsyncSession``; a
-    pooled connection taken before is handed back first (in autocommit it holds no state).
+    pooled connection taken before is handed back first (in autocommit it holds no state), so
+    an asyncpg connection got from ``raw`` must not be kept past a call to ``session``.
     ``get_db`` commits, rolls back and hands the connection back."""
 
     __slots__ = ("_auto", "_fairy", "_session", "_state")
@@ -89,9 +97,9 @@ class Db:
         self._session: AsyncSession | None = None
 
     @classmethod
-    def over(cls, session: AsyncSession) -> Db:
-        """A Db whose statements all go through a session made elsewhere (the MCP tools)."""
-        db = cls(None, auto=False)
+    def over(cls, state: Any, session: AsyncSession) -> Db:
+        """A Db whose statements go through a session made elsewhere (the MCP tools)."""
+        db = cls(state, auto=False)
         db._session = session
         return db
 
@@ -107,30 +115,47 @@ class Db:
             self._session = state.sessionmaker(bind=state.read_engine) if self._auto else state.sessionmaker()
         return self._session
 
+    async def fetchrow_first(self, sql: str, *args: Any) -> Any:
+        """One row of a constant statement run before the route's own work, outside any
+        transaction (the token's user): on the request's pooled connection, which a route with a
+        session hands back at once. Inside a session that already holds a connection (API-key
+        auth, or a route whose session was made first and used), on that."""
+        if self._session is not None and self._session.in_transaction():
+            # SQLAlchemy's driver-level execution (no compile) keeps its handling of a dropped
+            # connection for the session's.
+            connection = await self._session.connection()
+            return (await connection.exec_driver_sql(sql, args)).mappings().first()
+        if self._fairy is None:
+            self._fairy = await self._state.engine.raw_connection()
+        row = await _driver(self._fairy).fetchrow(sql, *args)
+        if self.has_session:
+            await self._release()  # the session checks out its own when it first needs one
+        return row
+
     async def raw(self) -> Any:
         """The asyncpg connection (see ``raw_connection``)."""
         if self.has_session:
             return await raw_connection(await self.session())
         if self._fairy is None:
             self._fairy = await self._state.engine.raw_connection()
-        return self._fairy.driver_connection
+        return _driver(self._fairy)
 
     def dropped(self) -> bool:
         """The pooled connection this request took died (the database restarted or ended it)."""
-        return self._fairy is not None and bool(self._fairy.driver_connection.is_closed())  # type: ignore[union-attr]
+        return self._fairy is not None and bool(_driver(self._fairy).is_closed())
 
     async def _release(self, error: BaseException | None = None) -> None:
         """Hand the pooled connection back; when it died (``error``), discard the pool's."""
         fairy, self._fairy = self._fairy, None
         if fairy is None:
             return
-        if error is not None:
+        if error is not None or _driver(fairy).is_closed():
             # What SQLAlchemy does when its own statement meets a dead connection: every
             # connection pooled before now is replaced on its next checkout (the restart that
             # killed this one killed them too), and this one is discarded. (A connection whose
             # statement was cancelled goes back as it is: asyncpg's next statement on it waits
             # for the cancellation to finish.)
-            await greenlet_spawn(self._state.engine.pool._invalidate, fairy, error)
+            await greenlet_spawn(self._state.engine.pool._invalidate, fairy, error or ConnectionError())
         await greenlet_spawn(fairy.close)  # back to the pool (closing it may need the driver)
 
     async def close(self, error: BaseException | None = None) -> None:
@@ -156,13 +181,14 @@ async def get_db(request: Request) -> AsyncIterator[Db]:
             await db._session.commit()
     except BaseException as exc:
         if db.dropped():
-            # Raised as SQLAlchemy raises its own disconnects, so that it answers 503 alike.
+            # Raised as SQLAlchemy raises its own disconnects, so that it answers 503 alike (a
+            # cancellation, or an error of our own, stays what it is).
             dropped = DBAPIError(None, None, exc, connection_invalidated=True)
         if read and (dropped is not None or is_connection_error(exc)):
             setattr(request.state, RETRY_READ, True)
         if db._session is not None:
             await db._session.rollback()
-        if dropped is not None:
+        if dropped is not None and isinstance(exc, Exception) and from_driver(exc):
             raise dropped from exc
         raise
     finally:
@@ -177,7 +203,7 @@ async def get_session(db: DbDep) -> AsyncSession:
     return await db.session()
 
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
 def make_read_engine(engine: AsyncEngine) -> AsyncEngine:

@@ -308,7 +308,7 @@ def _frames(exc: BaseException) -> list[str]:
     return names
 
 
-def _from_driver(exc: BaseException) -> bool:
+def from_driver(exc: BaseException) -> bool:
     """Raised by the database driver (or SQLAlchemy) rather than by our code or another client."""
     return type(exc).__module__.startswith(_DRIVER_MODULES) or any(
         f.startswith("asyncpg") for f in _frames(exc)
@@ -325,7 +325,7 @@ def is_connection_error(exc: BaseException) -> bool:
     if is_data_error(exc):
         return False
     for e in _chain(exc):
-        if not _from_driver(e):
+        if not from_driver(e):
             continue
         if isinstance(e, OSError | ConnectionError | TimeoutError):
             return True

@@ -201,16 +201,12 @@ FROM users WHERE id = $1
 async def user_by_id(db: Db, user_id: int) -> User | None:
     """The user behind a token, read without the ORM: every authenticated request starts here.
     The object is not in a session; this module changes users with UPDATE statements (and
-    ``set_committed_value``), never by setting attributes. On a pooled connection of its own
-    (a route without a session) it is one prepared asyncpg statement; inside a session it goes
-    through SQLAlchemy's driver-level execution (no compile). Either way a connection the
+    ``set_committed_value``), never by setting attributes. It is one prepared asyncpg
+    statement, outside the route's transaction (``Db.fetchrow_first``), so that a route never
+    holds two pooled connections (the password throttle takes its own). A connection the
     database dropped is noticed here, as the request's first statement, and the pool refreshed
     (``app.db.get_db``; a read is then retried on a fresh one)."""
-    if db.has_session:
-        connection = await (await db.session()).connection()
-        row: Any = (await connection.exec_driver_sql(_USER_SQL, (user_id,))).mappings().first()
-    else:
-        row = await (await db.raw()).fetchrow(_USER_SQL, user_id)
+    row = await db.fetchrow_first(_USER_SQL, user_id)
     return None if row is None else User(**row)
 
 

@@ -56,7 +56,7 @@ async def authenticate(app: FastAPI, session: AsyncSession, token: str | None) -
     if not token:
         raise Unauthorized("Authentication required: send 'Authorization: Bearer <token or API key>'.")
     request = Request({"type": "http", "app": app, "headers": []})
-    return (await get_principal(request, Db.over(session), token)).user
+    return (await get_principal(request, Db.over(app.state, session), token)).user
 
 
 @asynccontextmanager

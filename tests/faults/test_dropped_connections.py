@@ -100,3 +100,23 @@ async def test_a_request_cancelled_during_its_statement_leaves_the_pool_working(
         assert r.status_code == 200, r.text
         r = await client.post("/api/interviews", json={"company_id": company_id}, headers=user.headers)
         assert r.status_code == 201, r.text
+
+
+async def test_a_create_on_a_dead_connection_answers_503_and_the_whole_pool_is_refreshed(
+    client: httpx.AsyncClient, alice: UserCtx, app: Any, database_url: str
+) -> None:
+    # Creating an interview runs on a connection taken from the pool without a session. When
+    # that one is dead, the others pooled with it are too: all are replaced at once, as for a
+    # session's statement, so only the first write fails.
+    company = await client.post("/api/companies", json={"company_name": "Acme"}, headers=alice.headers)
+    company_id = company.json()["id"]
+    await asyncio.gather(*(client.get("/api/interviews", headers=alice.headers) for _ in range(6)))
+    assert app.state.engine.pool.checkedin() >= 2
+    await _kill_app_connections(app, database_url)
+    r = await client.post("/api/interviews", json={"company_id": company_id}, headers=alice.headers)
+    assert_problem(r, 503)
+    for _ in range(8):
+        r = await client.post("/api/interviews", json={"company_id": company_id}, headers=alice.headers)
+        assert r.status_code == 201, r.text
+    listed = await client.get("/api/interviews", headers=alice.headers)
+    assert listed.json()["total"] == 8
