@@ -78,7 +78,7 @@ def _driver(fairy: PoolProxiedConnection) -> Any:
 
 
 class Db:
-    """The request's database, reached on first use and never through two pooled connections.
+    """The request's database, reached on first use, through one pooled connection at a time.
 
     A route that runs only constant statements on asyncpg (``raw``) in autocommit
     (``@read_only``, ``@one_statement``) gets a connection straight from the engine's pool: no
@@ -116,15 +116,12 @@ class Db:
         return self._session
 
     async def fetchrow_first(self, sql: str, *args: Any) -> Any:
-        """One row of a constant statement run before the route's own work, outside any
-        transaction (the token's user): on the request's pooled connection, which a route with a
-        session hands back at once. Inside a session that already holds a connection (API-key
-        auth, or a route whose session was made first and used), on that."""
-        if self._session is not None and self._session.in_transaction():
-            # SQLAlchemy's driver-level execution (no compile) keeps its handling of a dropped
-            # connection for the session's.
-            connection = await self._session.connection()
-            return (await connection.exec_driver_sql(sql, args)).mappings().first()
+        """One row of a constant statement run before the route's own work (the token's user).
+        A route with a transaction runs it as the transaction's first statement. A route in
+        autocommit runs it on the request's pooled connection, which is handed back at once
+        when the route has a session that has not connected yet (it checks out its own)."""
+        if not self._auto or (self._session is not None and self._session.in_transaction()):
+            return await (await raw_connection(await self.session())).fetchrow(sql, *args)
         if self._fairy is None:
             self._fairy = await self._state.engine.raw_connection()
         row = await _driver(self._fairy).fetchrow(sql, *args)
@@ -224,16 +221,25 @@ async def raw_connection(session: DbOrSession) -> Any:
     """The session's own asyncpg connection, inside the session's transaction, for constant
     statements with ``$n`` parameters that asyncpg prepares once per connection: the hot reads
     and writes that PostgreSQL answers in one statement, with no SQLAlchemy compile or ORM
-    objects on the way. (SQLAlchemy sends ``BEGIN`` with its first statement; when nothing went
-    through it yet, a trivial one does, so that a lock taken here lasts until the commit.)"""
+    objects on the way. (SQLAlchemy's driver sends ``BEGIN`` with the first statement that goes
+    through it; when none did yet, ``BEGIN`` is sent here, so that a lock taken on this
+    connection lasts until the commit.)"""
     if isinstance(session, Db):
         return await session.raw()
     connection = await session.connection()
     fairy = await connection.get_raw_connection()
-    raw = fairy.driver_connection
-    assert raw is not None
+    raw = _driver(fairy)
     if not getattr(fairy.dbapi_connection, "autocommit", False) and not raw.is_in_transaction():
-        await connection.exec_driver_sql("SELECT 1")
+        # The driver's own way of starting the transaction it will commit: one round trip. If
+        # it fails (a connection the database dropped), a statement through SQLAlchemy meets
+        # the failure again, so that it refreshes the pool and raises its disconnect error.
+        begin = getattr(fairy.dbapi_connection, "_start_transaction", None)
+        try:
+            if begin is None:
+                raise LookupError("no _start_transaction in this SQLAlchemy")
+            await begin()
+        except Exception:
+            await connection.exec_driver_sql("SELECT 1")
     return raw
 
 

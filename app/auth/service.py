@@ -202,10 +202,10 @@ async def user_by_id(db: Db, user_id: int) -> User | None:
     """The user behind a token, read without the ORM: every authenticated request starts here.
     The object is not in a session; this module changes users with UPDATE statements (and
     ``set_committed_value``), never by setting attributes. It is one prepared asyncpg
-    statement, outside the route's transaction (``Db.fetchrow_first``), so that a route never
-    holds two pooled connections (the password throttle takes its own). A connection the
-    database dropped is noticed here, as the request's first statement, and the pool refreshed
-    (``app.db.get_db``; a read is then retried on a fresh one)."""
+    statement (``Db.fetchrow_first``): the first of the route's transaction, or on the
+    request's pooled connection in autocommit. A connection the database dropped is noticed
+    here, as the request's first statement, and the pool refreshed (``app.db.get_db``; a read
+    is then retried on a fresh one)."""
     row = await db.fetchrow_first(_USER_SQL, user_id)
     return None if row is None else User(**row)
 
