@@ -122,9 +122,7 @@ class Db:
         when the route has a session that has not connected yet (it checks out its own)."""
         if not self._auto or (self._session is not None and self._session.in_transaction()):
             return await (await raw_connection(await self.session())).fetchrow(sql, *args)
-        if self._fairy is None:
-            self._fairy = await self._state.engine.raw_connection()
-        row = await _driver(self._fairy).fetchrow(sql, *args)
+        row = await (await self._pooled()).fetchrow(sql, *args)
         if self.has_session:
             await self._release()  # the session checks out its own when it first needs one
         return row
@@ -133,6 +131,10 @@ class Db:
         """The asyncpg connection (see ``raw_connection``)."""
         if self.has_session:
             return await raw_connection(await self.session())
+        return await self._pooled()
+
+    async def _pooled(self) -> Any:
+        """The asyncpg connection of this request's own pooled connection, checked out once."""
         if self._fairy is None:
             self._fairy = await self._state.engine.raw_connection()
         return _driver(self._fairy)
