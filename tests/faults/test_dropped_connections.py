@@ -5,14 +5,13 @@ fresh connection; a write answers 503 and writes nothing."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from typing import Any
 
 import asyncpg
 import httpx
 from sqlalchemy import text
 
-from tests.conftest import UserCtx, _asyncpg_dsn, assert_problem, register_user
+from tests.conftest import UserCtx, _asyncpg_dsn, assert_problem
 
 
 async def _kill_app_connections(app: Any, database_url: str) -> None:
@@ -63,43 +62,6 @@ async def test_a_write_on_a_dead_connection_answers_503_writes_nothing_and_the_p
     listed = await client.get("/api/companies", params={"page_size": 100}, headers=alice.headers)
     assert listed.status_code == 200
     assert sorted(c["company_name"] for c in listed.json()["items"]) == [f"Kept {i}" for i in range(8)]
-
-
-async def test_a_request_cancelled_during_its_statement_leaves_the_pool_working(
-    make_client: Any, database_url: str
-) -> None:
-    # A request cancelled while its statement waits (a server shutting down, a timeout around
-    # the handler): its connection must go back to the pool, and in a state the next request
-    # can use (asyncpg is still cancelling the statement then). With a pool of one, every later
-    # request meets it.
-    client = await make_client(db_pool_size=1, db_max_overflow=0, db_pool_timeout_s=3)
-    user = await register_user(client)
-    company = await client.post("/api/companies", json={"company_name": "Acme"}, headers=user.headers)
-    company_id = company.json()["id"]
-    locker = await asyncpg.connect(**_asyncpg_dsn(database_url))
-    try:
-        async with locker.transaction():
-            # Creating an interview takes a share lock on its company: it waits for this one.
-            await locker.execute("SELECT FROM companies WHERE id = $1 FOR UPDATE", company_id)
-            create = asyncio.create_task(
-                client.post("/api/interviews", json={"company_id": company_id}, headers=user.headers)
-            )
-            waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
-            for _ in range(200):
-                if await locker.fetchval(waiting):
-                    break
-                await asyncio.sleep(0.02)
-            assert await locker.fetchval(waiting) == 1
-            create.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await create
-    finally:
-        await locker.close()
-    for _ in range(3):
-        r = await client.get("/api/auth/me", headers=user.headers)
-        assert r.status_code == 200, r.text
-        r = await client.post("/api/interviews", json={"company_id": company_id}, headers=user.headers)
-        assert r.status_code == 201, r.text
 
 
 async def test_a_create_on_a_dead_connection_answers_503_and_the_whole_pool_is_refreshed(
