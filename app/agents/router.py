@@ -7,7 +7,7 @@ from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Request, Response, status
+from fastapi import Body, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.types import Receive, Scope, Send
@@ -20,11 +20,12 @@ from app.db import SessionDep
 from app.errors import AppError, Unauthorized, problem_response
 from app.kit.pagination import PageQuery, paginate
 from app.kit.responses import problems
+from app.kit.routing import Router
 from app.kit.schemas import IdPath, Name, Page
 from app.models import User
 from app.models.enums import SeniorityLevel
 
-router = APIRouter(prefix="/api/agents", tags=["agents"])
+router = Router(prefix="/api/agents", tags=["agents"])
 
 SSE_HEADERS = {"X-Accel-Buffering": "no", "Cache-Control": "no-cache"}
 

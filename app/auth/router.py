@@ -2,17 +2,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Form, Request, status
+from fastapi import Body, Depends, Form, Request, status
 
 from app.auth import schemas, security, service
 from app.auth.dependencies import ClientAddress, CurrentUser, PasswordLoginUser, PasswordThrottleDep
 from app.db import SessionDep, read_only
 from app.errors import Unauthorized
 from app.kit.responses import problems
+from app.kit.routing import Router
 from app.kit.schemas import IdPath
 from app.models import User
 
-router = APIRouter(prefix="/api/auth", tags=["auth"])
+router = Router(prefix="/api/auth", tags=["auth"])
 
 
 class LoginForm:

@@ -4,14 +4,15 @@ from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Request, Response, status
+from fastapi import Header, Path, Request, Response, status
 
 from app.auth.dependencies import CurrentUser
 from app.calendar import schemas, service
 from app.db import SessionDep
 from app.kit.responses import problems
+from app.kit.routing import Router
 
-router = APIRouter(prefix="/api/calendar", tags=["calendar"])
+router = Router(prefix="/api/calendar", tags=["calendar"])
 
 ICS_MEDIA_TYPE = "text/calendar; charset=utf-8"
 # Calendar clients poll: they may keep the file but must ask (cheaply, with 304s) before using it.

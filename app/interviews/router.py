@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Response, status
+from fastapi import Body, Depends, Response, status
 from pydantic import Field
 
 from app.auth.dependencies import CurrentUser
@@ -13,10 +13,11 @@ from app.kit.etag import IfMatch
 from app.kit.pagination import PageNumber, PageParams, PageQuery, PageSize, SortOrder
 from app.kit.query import SearchParams, query_model
 from app.kit.responses import problems
+from app.kit.routing import Router
 from app.kit.schemas import DATETIME_HELP, Id, IdPath, Page, SearchText, UtcDatetime, UtcDatetimeUpTo
 from app.models.enums import InterviewOutcome, InterviewStatus, InterviewType, SeniorityLevel
 
-router = APIRouter(prefix="/api/interviews", tags=["interviews"])
+router = Router(prefix="/api/interviews", tags=["interviews"])
 
 SEARCH_HELP = (
     "Search notes, feedback and the company name by words or word beginnings (`kube` finds "

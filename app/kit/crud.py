@@ -24,7 +24,7 @@ from typing import (
 )
 from uuid import UUID, uuid4
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import Depends, Query, Response, status
 from pydantic import BaseModel
 from sqlalchemy import Column, ColumnElement, Select, Table, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -37,6 +37,7 @@ from app.kit.etag import IF_MATCH_DOC, IfMatch, check_if_match, set_etag
 from app.kit.pagination import PageQuery, SortOrder, paginate
 from app.kit.query import search_query
 from app.kit.responses import problems
+from app.kit.routing import Router
 from app.kit.schemas import IdPath, Page
 from app.kit.search import ranked_match
 
@@ -316,8 +317,8 @@ def _trash_filters(res: Resource) -> Callable[..., Awaitable[list[ColumnElement[
     return live_or_trash
 
 
-def crud_router(res: Resource) -> APIRouter:
-    router = APIRouter(prefix=f"/api/{res.path}", tags=[res.tag])
+def crud_router(res: Resource) -> Router:
+    router = Router(prefix=f"/api/{res.path}", tags=[res.tag])
     name, plural = res.name, res.path.replace("-", " ")
     if TYPE_CHECKING:
         # A class held in a variable is no type to mypy: it checks the handlers against the base

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Request, status
+from fastapi import Body, Request, status
 from sse_starlette import EventSourceResponse
 
 from app.agents import service as agents_service
@@ -13,11 +13,12 @@ from app.auth.dependencies import CurrentUser
 from app.db import SessionDep
 from app.kit.pagination import PageQuery
 from app.kit.responses import problems
+from app.kit.routing import Router
 from app.kit.schemas import IdPath, Page
 from app.mock_interviews import interviewer, schemas, service
 from app.mock_interviews.stream import EVENTS, answer_events
 
-router = APIRouter(prefix="/api/mock-interviews", tags=["mock interviews"])
+router = Router(prefix="/api/mock-interviews", tags=["mock interviews"])
 
 MOCK_STREAM_DOC = sse_doc(
     list(EVENTS),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Query, Response, status
+from fastapi import Body, Depends, Query, Response, status
 from pydantic import Field
 
 from app.auth.dependencies import CurrentUser
@@ -12,12 +12,13 @@ from app.kit.etag import IfMatch, set_etag
 from app.kit.pagination import PageNumber, PageParams, PageQuery, PageSize, SortOrder
 from app.kit.query import SearchParams, query_model, split_commas
 from app.kit.responses import problems
+from app.kit.routing import Router
 from app.kit.schemas import Id, IdPath, Page, SearchText, normalise_tag
 from app.models.enums import QuestionCategory, QuestionDifficulty
 from app.questions import schemas, service
 from app.questions.service import QuestionFilters
 
-router = APIRouter(prefix="/api/questions", tags=["questions"])
+router = Router(prefix="/api/questions", tags=["questions"])
 
 MAX_TAG_FILTERS = 20
 SEARCH_HELP = (

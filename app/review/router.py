@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Request
+from fastapi import Body, Query, Request
 from sse_starlette import EventSourceResponse
 
 from app.agents import service as agents_service
@@ -13,16 +13,17 @@ from app.auth.dependencies import CurrentUser
 from app.db import SessionDep
 from app.kit.pagination import PageQuery
 from app.kit.responses import problems
+from app.kit.routing import Router
 from app.kit.schemas import Id, IdPath, Page
 from app.models.enums import QuestionCategory
 from app.review import attempts, grade, schemas, service
 from app.review.service import QueueFilters
 
-router = APIRouter(prefix="/api/review", tags=["review"])
+router = Router(prefix="/api/review", tags=["review"])
 # Graded attempts live under their question.
-attempts_router = APIRouter(prefix="/api/questions", tags=["questions"])
+attempts_router = Router(prefix="/api/questions", tags=["questions"])
 # Grading is an agent's work: its routes sit beside the other agent endpoints.
-grade_router = APIRouter(prefix="/api/agents", tags=["agents"])
+grade_router = Router(prefix="/api/agents", tags=["agents"])
 
 
 @router.get(

@@ -2,16 +2,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from app.auth.dependencies import CurrentUser
 from app.db import DbDep, SessionDep, read_only
 from app.kit.responses import model_json, problems
+from app.kit.routing import Router
 from app.models.enums import QuestionCategory
 from app.stats import analytics, schemas, service
 from app.stats.schemas import FunnelBy, RatingSource, StatsBucket
 
-router = APIRouter(prefix="/api/stats", tags=["stats"])
+router = Router(prefix="/api/stats", tags=["stats"])
 
 
 @router.get(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi import File, Query, Request, UploadFile
 from fastapi.responses import StreamingResponse
 
 from app.auth.dependencies import CurrentUser
@@ -17,12 +17,13 @@ from app.db import SessionDep
 from app.errors import PayloadTooLarge, UnsupportedMediaType
 from app.interviews.router import FiltersDep as InterviewFiltersDep
 from app.kit.responses import problems
+from app.kit.routing import Router
 from app.questions.router import FiltersDep as QuestionFiltersDep
 from app.transfer import csv_io, imports
 from app.transfer.export import export_document
 from app.transfer.imports import ImportReport
 
-router = APIRouter(tags=["export and import"])
+router = Router(tags=["export and import"])
 
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
 DryRun = Annotated[
