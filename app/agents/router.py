@@ -16,7 +16,7 @@ from app.agents import runner, schemas, service
 from app.agents.specialists import SPECIALISTS, AgentId
 from app.auth.dependencies import CurrentPrincipal, CurrentUser
 from app.config import LLMProvider, Settings
-from app.db import SessionDep
+from app.db import SessionDep, read_only
 from app.errors import AppError, Unauthorized, problem_response
 from app.kit.pagination import PageQuery, paginate
 from app.kit.responses import problems
@@ -283,6 +283,7 @@ class _TurnResponse(Response):
 @router.get(
     "/available", response_model=schemas.AvailableAgents, summary="The specialists", responses=problems(401)
 )
+@read_only
 async def available(request: Request, user: CurrentUser) -> schemas.AvailableAgents:
     """Each specialist with its capabilities, example questions and the model in use. The
     offline coach is labelled as such."""
@@ -315,6 +316,7 @@ async def available(request: Request, user: CurrentUser) -> schemas.AvailableAge
     summary="List conversations",
     responses=problems(401, 422),
 )
+@read_only
 async def list_conversations(
     session: SessionDep, user: CurrentUser, page: PageQuery
 ) -> Page[schemas.ConversationSummary]:

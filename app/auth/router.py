@@ -181,6 +181,7 @@ async def create_api_key(
     summary="List your API keys",
     responses=problems(401, 403),
 )
+@read_only
 async def list_api_keys(user: PasswordLoginUser, session: SessionDep) -> list[schemas.ApiKeyRead]:
     """Your keys, with prefix, last use and revocation time. The keys themselves are never shown
     again. Needs an access token from a password login (an API key is a 403)."""

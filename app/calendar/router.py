@@ -8,7 +8,7 @@ from fastapi import Header, Path, Request, Response, status
 
 from app.auth.dependencies import CurrentUser
 from app.calendar import schemas, service
-from app.db import SessionDep
+from app.db import SessionDep, read_only
 from app.kit.responses import problems
 from app.kit.routing import Router
 
@@ -39,6 +39,7 @@ async def create_feed(request: Request, session: SessionDep, user: CurrentUser) 
 @router.get(
     "/feed", response_model=schemas.FeedStatus, summary="Your calendar feed", responses=problems(401, 422)
 )
+@read_only
 async def feed_status(session: SessionDep, user: CurrentUser) -> schemas.FeedStatus:
     """Whether you have a feed URL and when its content last changed (the URL itself is secret
     and cannot be shown again)."""

@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, Mapped
 
-from app.db import SessionDep
+from app.db import SessionDep, read_only
 from app.errors import Conflict, NotFound, Unprocessable, integrity_error
 from app.kit.etag import IF_MATCH_DOC, IfMatch, check_if_match, set_etag
 from app.kit.pagination import PageQuery, SortOrder, paginate
@@ -383,7 +383,7 @@ def crud_router(res: Resource) -> Router:
     list_items.__doc__ = f"List your {plural}, filtered, searched (`q`), sorted and paginated."
     router.add_api_route(
         "",
-        list_items,
+        read_only(list_items),
         methods=["GET"],
         response_model=Page[Read],
         summary=f"List {plural}",
@@ -421,7 +421,7 @@ def crud_router(res: Resource) -> Router:
     )
     router.add_api_route(
         "/{item_id}",
-        get_item,
+        read_only(get_item),
         methods=["GET"],
         response_model=Read,
         summary=f"Get a {name.lower()}",

@@ -10,7 +10,7 @@ from sse_starlette import EventSourceResponse
 from app.agents import service as agents_service
 from app.agents.router import SSE_HEADERS, _sse, sse_doc
 from app.auth.dependencies import CurrentUser
-from app.db import SessionDep
+from app.db import SessionDep, read_only
 from app.kit.pagination import PageQuery
 from app.kit.responses import problems
 from app.kit.routing import Router
@@ -70,6 +70,7 @@ async def create_mock(
     summary="List your mock interviews",
     responses=problems(401, 422),
 )
+@read_only
 async def list_mocks(session: SessionDep, user: CurrentUser, page: PageQuery) -> Page[schemas.MockSummary]:
     """Newest first, each with how many questions were answered or skipped and the mean grade."""
     return await service.list_mocks(session, user.id, page)
@@ -81,6 +82,7 @@ async def list_mocks(session: SessionDep, user: CurrentUser, page: PageQuery) ->
     summary="A mock interview's transcript",
     responses=problems(401, 404, 422),
 )
+@read_only
 async def get_mock(mock_id: IdPath, session: SessionDep, user: CurrentUser) -> schemas.MockRead:
     """Every planned question with why it was chosen, your answers, the interviewer's replies, the
     follow-up (at most one per question) and the grades; `current` is the question to answer now."""
@@ -166,6 +168,7 @@ async def finish(mock_id: IdPath, session: SessionDep, user: CurrentUser) -> sch
     summary="How the mock interview went",
     responses=problems(401, 404, 422),
 )
+@read_only
 async def report(mock_id: IdPath, session: SessionDep, user: CurrentUser) -> schemas.MockReport:
     """The mean grade overall, per rubric criterion and per question category (over the answered
     questions' final grades), the three weakest criteria with advice, and what the mock added to

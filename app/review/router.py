@@ -10,7 +10,7 @@ from sse_starlette import EventSourceResponse
 from app.agents import service as agents_service
 from app.agents.router import GRADE_STREAM_DOC, SSE_HEADERS, _sse
 from app.auth.dependencies import CurrentUser
-from app.db import SessionDep
+from app.db import SessionDep, read_only
 from app.kit.pagination import PageQuery
 from app.kit.responses import problems
 from app.kit.routing import Router
@@ -32,6 +32,7 @@ grade_router = Router(prefix="/api/agents", tags=["agents"])
     summary="What to practise next",
     responses=problems(401, 404, 422),
 )
+@read_only
 async def queue(
     session: SessionDep,
     user: CurrentUser,
@@ -88,6 +89,7 @@ async def review(
     summary="Your review schedule at a glance",
     responses=problems(401),
 )
+@read_only
 async def summary(session: SessionDep, user: CurrentUser) -> schemas.ReviewSummary:
     """Due now, due today, overdue (by more than a day), reviews in the last 7 days, a 14-day
     forecast of due cards (UTC days; day one includes the overdue), and retention: the desired
@@ -102,6 +104,7 @@ async def summary(session: SessionDep, user: CurrentUser) -> schemas.ReviewSumma
     summary="Graded attempts at a question",
     responses=problems(401, 404, 422),
 )
+@read_only
 async def list_attempts(
     question_id: IdPath, session: SessionDep, user: CurrentUser, page: PageQuery
 ) -> Page[schemas.AttemptRead]:
