@@ -61,22 +61,22 @@ def make_page(items: Sequence[R], total: int, params: PageParams) -> Page[R]:
 
 
 async def paginate(
-    session: AsyncSession,
-    stmt: Select[Any],
-    params: PageParams,
-    transform: Callable[[Any], R],
-    *,
-    scalars: bool = True,
+    session: AsyncSession, stmt: Select[Any], params: PageParams, transform: Callable[[Any], R]
 ) -> Page[R]:
-    count_stmt = select(func.count()).select_from(stmt.order_by(None).subquery())
-    total = (await session.execute(count_stmt)).scalar_one()
-    rows: Sequence[Any]
-    if total and params.offset < total:
-        result = await session.execute(stmt.limit(params.page_size).offset(params.offset))
-        rows = result.scalars().all() if scalars else result.all()
+    """A page of ``stmt``'s entities and the number of all of them, in one statement: each row
+    carries ``count(*) OVER ()``, which PostgreSQL takes before ``LIMIT``. Only a page past the
+    end, which has no row to carry the total, counts separately. (Not for a ``DISTINCT``
+    statement: the window counts rows before duplicates are removed.)"""
+    page = stmt.add_columns(func.count().over()).limit(params.page_size).offset(params.offset)
+    rows = (await session.execute(page)).all()
+    if rows:
+        total = rows[0][-1]
+    elif params.offset:
+        count_stmt = select(func.count()).select_from(stmt.order_by(None).subquery())
+        total = (await session.execute(count_stmt)).scalar_one()
     else:
-        rows = []
-    return make_page([transform(r) for r in rows], total, params)
+        total = 0
+    return make_page([transform(row[0]) for row in rows], total, params)
 
 
 @dataclass(frozen=True)
