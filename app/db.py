@@ -65,6 +65,15 @@ def one_statement(endpoint: F) -> F:
     return endpoint
 
 
+def user_read_first(endpoint: F) -> F:
+    """Mark a route that takes a second pooled connection of its own while it runs (the password
+    throttle counts in its own committed transaction): the token's user is read, and that
+    connection handed back, before the route's transaction begins, so the request never holds
+    two connections at once (with a busy pool, it would wait for itself until the timeout)."""
+    endpoint.__user_read_first__ = True  # type: ignore[attr-defined]
+    return endpoint
+
+
 def is_read_only(request: Request) -> bool:
     endpoint = request.scope.get("endpoint")
     return request.method in ("GET", "HEAD") and getattr(endpoint, "__read_only__", False)
@@ -88,11 +97,12 @@ class Db:
     an asyncpg connection got from ``raw`` must not be kept past a call to ``session``.
     ``get_db`` commits, rolls back and hands the connection back."""
 
-    __slots__ = ("_auto", "_fairy", "_session", "_state")
+    __slots__ = ("_auto", "_fairy", "_session", "_state", "_user_first")
 
-    def __init__(self, state: Any, auto: bool) -> None:
+    def __init__(self, state: Any, auto: bool, *, user_first: bool = False) -> None:
         self._state = state
         self._auto = auto
+        self._user_first = user_first
         self._fairy: PoolProxiedConnection | None = None
         self._session: AsyncSession | None = None
 
@@ -119,8 +129,10 @@ class Db:
         """One row of a constant statement run before the route's own work (the token's user).
         A route with a transaction runs it as the transaction's first statement. A route in
         autocommit runs it on the request's pooled connection, which is handed back at once
-        when the route has a session that has not connected yet (it checks out its own)."""
-        if not self._auto or (self._session is not None and self._session.in_transaction()):
+        when the route has a session that has not connected yet (it checks out its own). A
+        ``@user_read_first`` route reads it that way too, before its transaction."""
+        in_transaction = self._session is not None and self._session.in_transaction()
+        if in_transaction or not (self._auto or self._user_first):
             return await (await raw_connection(await self.session())).fetchrow(sql, *args)
         row = await (await self._pooled()).fetchrow(sql, *args)
         if self.has_session:
@@ -170,9 +182,10 @@ async def get_db(request: Request) -> AsyncIterator[Db]:
     Read-only routes (``@read_only``) and one-statement writes (``@one_statement``) run without
     one. A read whose connection turned out dead is flagged for one more run
     (``RetryReadMiddleware``); a write answers 503."""
+    endpoint = request.scope.get("endpoint")
     read = is_read_only(request)
-    auto = read or getattr(request.scope.get("endpoint"), "__one_statement__", False)
-    db = Db(request.app.state, auto)
+    auto = read or getattr(endpoint, "__one_statement__", False)
+    db = Db(request.app.state, auto, user_first=getattr(endpoint, "__user_read_first__", False))
     dropped: BaseException | None = None
     try:
         yield db

@@ -6,7 +6,7 @@ from fastapi import Body, Depends, Form, Request, status
 
 from app.auth import schemas, security, service
 from app.auth.dependencies import ClientAddress, CurrentUser, PasswordLoginUser, PasswordThrottleDep
-from app.db import SessionDep, read_only
+from app.db import SessionDep, read_only, user_read_first
 from app.errors import Unauthorized
 from app.kit.responses import problems
 from app.kit.routing import Router
@@ -118,6 +118,7 @@ async def logout(user: CurrentUser, session: SessionDep) -> None:
     summary="Change your password",
     responses=problems(401, 403, 422, 429),
 )
+@user_read_first
 async def change_password(
     request: Request,
     data: schemas.PasswordChange,
@@ -142,6 +143,7 @@ async def change_password(
     summary="Delete your account",
     responses=problems(401, 403, 422, 429),
 )
+@user_read_first
 async def delete_account(
     data: Annotated[schemas.AccountDelete, Body()],
     user: PasswordLoginUser,

@@ -230,6 +230,20 @@ class TestPasswordChange:
         for status in (403, 403, 429):
             assert_problem(await client.post("/api/auth/password", json=body, headers=user.headers), status)
 
+    async def test_a_pool_of_one_connection_serves_password_routes(self, make_client: Any) -> None:
+        # The throttle counts each check in its own committed transaction: a request that held
+        # the user's transaction open meanwhile needed two pooled connections, and with one (or
+        # under a flood of such requests) waited for itself until the pool timed out (503).
+        client = await make_client(db_pool_size=1, db_max_overflow=0, db_pool_timeout_s=2.0)
+        user = await register_user(client)
+        body = {"current_password": TEST_PASSWORD, "new_password": self.NEW}
+        r = await client.post("/api/auth/password", json=body, headers=user.headers)
+        assert r.status_code == 200, r.text
+        fresh = _bearer(r.json()["access_token"])
+        r = await client.request("DELETE", "/api/auth/me", json={"password": self.NEW}, headers=fresh)
+        assert r.status_code == 204, r.text
+        assert_problem(await _login(client, user.email, self.NEW), 401)
+
     async def test_api_key_cannot_change_the_password(
         self, client: httpx.AsyncClient, alice: UserCtx
     ) -> None:
