@@ -242,9 +242,10 @@ class UnsupportedMediaType(AppError):
 
 
 async def check_body_media_type(request: Request) -> None:
-    """An app-wide dependency, so it runs before authentication and lookups: a body of the
-    wrong media type is refused with 415 naming the type the route takes (FastAPI would
-    otherwise try to validate the raw bytes and answer a puzzling 422)."""
+    """Run by every route that takes a body before authentication and lookups
+    (``app.kit.routing.Route``): a body of the wrong media type is refused with 415 naming the
+    type the route takes (FastAPI would otherwise try to validate the raw bytes and answer a
+    puzzling 422)."""
     body_field = getattr(request.scope.get("route"), "body_field", None)
     if body_field is None:
         return
@@ -253,7 +254,7 @@ async def check_body_media_type(request: Request) -> None:
         if media not in ("", "application/x-www-form-urlencoded", "multipart/form-data"):
             raise UnsupportedMediaType(f"{FORM_HINT} The request sent {media}.")
         return
-    if not _is_json(media) and await request.body():  # read and cached by FastAPI already
+    if not _is_json(media) and await request.body():  # kept by the request for FastAPI
         sent = media or "no Content-Type"
         raise UnsupportedMediaType(
             f"This endpoint takes a JSON body (Content-Type: application/json); the request sent {sent}.",

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from asgi_correlation_id import CorrelationIdMiddleware
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
@@ -26,10 +26,11 @@ from app.config import Settings, get_settings
 from app.cv_versions.router import router as cv_versions_router
 from app.db import make_engine, make_read_engine, make_sessionmaker
 from app.docs import install_docs
-from app.errors import ServiceUnavailable, check_body_media_type, install_error_handlers
+from app.errors import ServiceUnavailable, install_error_handlers
 from app.interviews.router import router as interviews_router
-from app.kit.query import document_query_models, reject_unknown_query_params
+from app.kit.query import document_query_models
 from app.kit.responses import problems
+from app.kit.routing import Route
 from app.logging import configure_logging
 from app.mcp import http as mcp_http
 from app.middleware import AccessLogMiddleware, BodySizeLimitMiddleware, RetryReadMiddleware
@@ -176,10 +177,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_tags=TAGS,
         lifespan=lifespan,
         swagger_ui_parameters={"persistAuthorization": True},
-        dependencies=[Depends(check_body_media_type)],  # 415 before auth or lookups run
         docs_url=None,  # served by install_docs: from the installed package, not a CDN
         redoc_url=None,
     )
+    # The application's own routes run inside the request's database too (app.kit.routing).
+    app.router.route_class = Route
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
@@ -211,8 +213,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware)
 
     for router in ROUTERS:
-        # Unknown query parameters are a 422 on every /api route (CONTRACT §3).
-        app.include_router(router, dependencies=[Depends(reject_unknown_query_params)])
+        # Each route refuses unknown query parameters (422, CONTRACT §3): app.kit.routing.Route.
+        app.include_router(router)
     _operations(app)
     install_docs(app)
     _problem_openapi(app)

@@ -14,7 +14,7 @@ from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
 from app.auth import security, service
-from app.db import DbDep
+from app.db import Db, db_of
 from app.errors import Forbidden, Unauthorized
 from app.models import User
 
@@ -31,11 +31,23 @@ class Principal:
     api_key_id: int | None = None  # set when a personal API key authenticated the request
 
 
-async def get_principal(
-    request: Request,
-    db: DbDep,
-    token: Annotated[str | None, Depends(oauth2_scheme)],
-) -> Principal:
+Token = Annotated[str | None, Depends(oauth2_scheme)]
+_PRINCIPAL_KEY = "app.principal"
+
+
+async def _authenticate(request: Request, token: str | None) -> Principal:
+    """Who sent the request, worked out once per request (the dependencies below share it; each
+    takes the token itself rather than another of them, one level of dependency solving less)."""
+    found: Principal | None = request.scope.get(_PRINCIPAL_KEY)
+    if found is None:
+        found = await resolve_principal(db_of(request), request, token)
+        request.scope[_PRINCIPAL_KEY] = found
+    return found
+
+
+async def resolve_principal(db: Db, request: Request, token: str | None) -> Principal:
+    """The caller behind an access token or API key, read through ``db`` (the MCP tools pass
+    one over their own session); 401 when there is none or it is not valid."""
     if not token:
         raise Unauthorized("Authentication required: send 'Authorization: Bearer <token or API key>'.")
     user: User | None
@@ -58,11 +70,16 @@ async def get_principal(
     return Principal(user, api_key_id)
 
 
-async def get_current_user(principal: Annotated[Principal, Depends(get_principal)]) -> User:
-    return principal.user
+async def get_principal(request: Request, token: Token) -> Principal:
+    return await _authenticate(request, token)
 
 
-async def get_password_login_user(principal: Annotated[Principal, Depends(get_principal)]) -> User:
+async def get_current_user(request: Request, token: Token) -> User:
+    return (await _authenticate(request, token)).user
+
+
+async def get_password_login_user(request: Request, token: Token) -> User:
+    principal = await _authenticate(request, token)
     if principal.api_key_id is not None:
         raise Forbidden(
             "API keys cannot manage credentials or the account: use an access token from "

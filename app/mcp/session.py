@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 
-from app.auth.dependencies import get_principal
+from app.auth.dependencies import resolve_principal
 from app.db import Db
 from app.errors import AppError, Unauthorized, problem_response
 from app.models import User
@@ -56,7 +56,7 @@ async def authenticate(app: FastAPI, session: AsyncSession, token: str | None) -
     if not token:
         raise Unauthorized("Authentication required: send 'Authorization: Bearer <token or API key>'.")
     request = Request({"type": "http", "app": app, "headers": []})
-    return (await get_principal(request, Db.over(app.state, session), token)).user
+    return (await resolve_principal(Db.over(app.state, session), request, token)).user
 
 
 @asynccontextmanager
