@@ -11,6 +11,7 @@ transaction, prepared once per connection by asyncpg's statement cache).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -211,7 +212,12 @@ def update_sql(columns: list[str], *, timeline: bool) -> str:
     interview, raising its revision; with ``timeline`` its new status/outcome is added to its
     timeline. It returns the new detail document: the interview's row is the UPDATE's, its
     timeline the stored points plus the one just inserted (a statement does not see its own
-    writes)."""
+    writes). Written once per set of columns (building the text took about 5% of a PATCH)."""
+    return _update_sql(tuple(columns), timeline)
+
+
+@functools.lru_cache(maxsize=512)
+def _update_sql(columns: tuple[str, ...], timeline: bool) -> str:
     if not columns or not set(columns) <= set(UPDATE_COLUMNS):  # names go into the SQL text
         raise ValueError(f"not updatable columns: {columns}")
     sets = ", ".join(f"{c} = ${n}" for n, c in enumerate(columns, start=2))
