@@ -36,13 +36,16 @@ _PRINCIPAL_KEY = "app.principal"
 
 
 async def _authenticate(request: Request, token: str | None) -> Principal:
-    """Who sent the request, worked out once per request (the dependencies below share it; each
-    takes the token itself rather than another of them, one level of dependency solving less)."""
-    found: Principal | None = request.scope.get(_PRINCIPAL_KEY)
-    if found is None:
-        found = await resolve_principal(db_of(request), request, token)
+    """Who sent the request, worked out once per run of its handler (the dependencies below
+    share it; each takes the token itself rather than another of them, one level of dependency
+    solving less). Kept with the request's ``Db``: a read run again on a fresh connection
+    (``RetryReadMiddleware``) reads the caller again too."""
+    db = db_of(request)
+    found: tuple[Db, Principal] | None = request.scope.get(_PRINCIPAL_KEY)
+    if found is None or found[0] is not db:
+        found = db, await resolve_principal(db, request, token)
         request.scope[_PRINCIPAL_KEY] = found
-    return found
+    return found[1]
 
 
 async def resolve_principal(db: Db, request: Request, token: str | None) -> Principal:
