@@ -63,20 +63,19 @@ def make_page(items: Sequence[R], total: int, params: PageParams) -> Page[R]:
 async def paginate(
     session: AsyncSession, stmt: Select[Any], params: PageParams, transform: Callable[[Any], R]
 ) -> Page[R]:
-    """A page of ``stmt``'s entities and the number of all of them, in one statement: each row
-    carries ``count(*) OVER ()``, which PostgreSQL takes before ``LIMIT``. Only a page past the
-    end, which has no row to carry the total, counts separately. (Not for a ``DISTINCT``
-    statement: the window counts rows before duplicates are removed.)"""
-    page = stmt.add_columns(func.count().over()).limit(params.page_size).offset(params.offset)
-    rows = (await session.execute(page)).all()
-    if rows:
-        total = rows[0][-1]
-    elif params.offset:
+    """A page of ``stmt``'s entities and the number of all of them. The page is read first: when
+    it is not full it is the last one, so the total is known without counting (one statement
+    for every list that fits on a page). Otherwise a count follows, taken with its own plan (a
+    ``count(*) OVER ()`` on the page's statement would make PostgreSQL read and keep every
+    matching row: 1.5-4 ms more for a list of 10,000 rows, measured)."""
+    page = stmt.limit(params.page_size).offset(params.offset)
+    rows = (await session.execute(page)).scalars().all()
+    if 0 < len(rows) < params.page_size or not (rows or params.offset):
+        total = params.offset + len(rows)
+    else:
         count_stmt = select(func.count()).select_from(stmt.order_by(None).subquery())
         total = (await session.execute(count_stmt)).scalar_one()
-    else:
-        total = 0
-    return make_page([transform(row[0]) for row in rows], total, params)
+    return make_page([transform(row) for row in rows], total, params)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,22 @@ class TestCompanies:
             "company_name"
         ] == "Other"
 
+    async def test_every_page_carries_the_whole_total(
+        self, client: httpx.AsyncClient, alice: UserCtx, bob: UserCtx
+    ) -> None:
+        # A page that is not full is the last one (its total is counted from it); a full page
+        # or one past the end needs the count. Bob's companies are not Alice's.
+        for i in range(5):
+            await f.company(client, alice, f"Acme {i}")
+        await f.company(client, bob, "Bob's")
+        seen = []
+        for query in ("page_size=2", "page=2&page_size=2", "page=3&page_size=2", "page=4&page_size=2", ""):
+            r = (await client.get(f"/api/companies?{query}", headers=alice.headers)).json()
+            seen.append((r["total"], r["pages"], len(r["items"])))
+        assert seen == [(5, 3, 2), (5, 3, 2), (5, 3, 1), (5, 3, 0), (5, 1, 5)]
+        empty = (await client.get("/api/roles", headers=alice.headers)).json()
+        assert (empty["total"], empty["pages"], empty["items"]) == (0, 0, [])
+
     async def test_search_filter_sort_paginate(self, client: httpx.AsyncClient, alice: UserCtx) -> None:
         for name, industry in [
             ("Acme", "Retail"),
