@@ -241,7 +241,15 @@ class UnsupportedMediaType(AppError):
     status = 415
 
 
-async def check_body_media_type(request: Request) -> None:
+def _has_body(request: Request) -> bool:
+    """Whether the request sends a body, from its headers: reading it here would take the body
+    size limit, a client that leaves mid-upload and a body that fails to parse away from
+    FastAPI's own handling of them."""
+    headers = request.headers
+    return "transfer-encoding" in headers or headers.get("content-length", "0").strip() not in ("", "0")
+
+
+def check_body_media_type(request: Request) -> None:
     """Run by every route that takes a body before authentication and lookups
     (``app.kit.routing.Route``): a body of the wrong media type is refused with 415 naming the
     type the route takes (FastAPI would otherwise try to validate the raw bytes and answer a
@@ -254,7 +262,7 @@ async def check_body_media_type(request: Request) -> None:
         if media not in ("", "application/x-www-form-urlencoded", "multipart/form-data"):
             raise UnsupportedMediaType(f"{FORM_HINT} The request sent {media}.")
         return
-    if not _is_json(media) and await request.body():  # kept by the request for FastAPI
+    if not _is_json(media) and _has_body(request):
         sent = media or "no Content-Type"
         raise UnsupportedMediaType(
             f"This endpoint takes a JSON body (Content-Type: application/json); the request sent {sent}.",

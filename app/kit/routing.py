@@ -46,7 +46,7 @@ class Route(APIRoute):
             if refuse:
                 reject_unknown_query_params(self, request)
             if takes_body:
-                await check_body_media_type(request)
+                check_body_media_type(request)
             async with request_db(request, endpoint):
                 return await handler(request)
 
@@ -62,8 +62,18 @@ class ApiRoute(Route):
 class Router(APIRouter):
     def __init__(self, *args: Any, route_class: type[APIRoute] = ApiRoute, **kwargs: Any) -> None:
         super().__init__(*args, route_class=route_class, **kwargs)
+        self._prefixed, self._prefixed_at = False, -1
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        if self.prefix and self.prefix not in scope.get("path", ""):
+        if self.prefix and self.prefix not in scope.get("path", "") and self._all_prefixed():
             return Match.NONE, {}
         return super().matches(scope)
+
+    def _all_prefixed(self) -> bool:
+        """Whether every route carries the prefix: FastAPI prepends it to API routes, not to a
+        plain Starlette route or mount added to the router (those are then always tried)."""
+        count = len(self.routes)
+        if self._prefixed_at != count:
+            self._prefixed = all(isinstance(route, APIRoute) for route in self.routes)
+            self._prefixed_at = count
+        return self._prefixed
