@@ -1,4 +1,4 @@
-"""Engine, sessionmaker and the request's database (``get_db``: the one place that commits)."""
+"""Engine, sessionmaker and the request's database (``request_db``: the one place that commits)."""
 
 from __future__ import annotations
 
@@ -91,7 +91,7 @@ class Db:
     else (``session``, and ``raw`` inside a transaction) goes through one ``AsyncSession``; a
     pooled connection taken before is handed back first (in autocommit it holds no state), so
     an asyncpg connection got from ``raw`` must not be kept past a call to ``session``.
-    ``get_db`` commits, rolls back and hands the connection back."""
+    ``request_db`` commits, rolls back and hands the connection back."""
 
     __slots__ = ("_auto", "_fairy", "_session", "_state", "_user_first")
 
@@ -211,7 +211,7 @@ _DB_KEY = "app.db"
 def db_of(request: Request) -> Db:
     db = request.scope.get(_DB_KEY)
     if db is None:
-        raise RuntimeError("This route has no request database: declare it on app.kit.routing.Router.")
+        raise RuntimeError("This route has no request database: make it an app.kit.routing.Route.")
     return cast(Db, db)
 
 

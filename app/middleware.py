@@ -53,7 +53,7 @@ class AccessLogMiddleware:
 
 class RetryReadMiddleware:
     """A read-only request whose connection turned out dead (the database restarted since it
-    was pooled) runs once more on a fresh one instead of answering 503. The request's database (``app.db.get_db``)
+    was pooled) runs once more on a fresh one instead of answering 503. The request's database (``app.db.request_db``)
     flags it (``app.db.RETRY_READ``); the 503 it produced is held back and dropped."""
 
     def __init__(self, app: ASGIApp) -> None:

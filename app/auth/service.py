@@ -204,7 +204,7 @@ async def user_by_id(db: Db, user_id: int) -> User | None:
     ``set_committed_value``), never by setting attributes. It is one prepared asyncpg
     statement (``Db.fetchrow_first``): the first of the route's transaction, or on the
     request's pooled connection in autocommit. A connection the database dropped is noticed
-    here, as the request's first statement, and the pool refreshed (``app.db.get_db``; a read
+    here, as the request's first statement, and the pool refreshed (``app.db.request_db``; a read
     is then retried on a fresh one)."""
     row = await db.fetchrow_first(_USER_SQL, user_id)
     return None if row is None else User(**row)
