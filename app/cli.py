@@ -68,6 +68,8 @@ def serve(
     url = _resolve_database(settings)
     # Workers are separate processes: they read the URL from the environment.
     os.environ["DATABASE_URL"] = url
+    # A server process: freeze what startup made (app.config.Settings.gc_freeze).
+    os.environ.setdefault("GC_FREEZE", "true")
     get_settings.cache_clear()
     if not no_migrate:
         t0 = time.perf_counter()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -161,8 +162,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         watchdog = asyncio.create_task(embedded.supervise(pg, engine.dispose)) if pg else None
         try:
             async with app.state.mcp_sessions.run():  # the task group that serves /mcp
+                if settings.gc_freeze:
+                    gc.collect()
+                    gc.freeze()
                 yield
         finally:
+            if settings.gc_freeze:
+                gc.unfreeze()
             if watchdog is not None:
                 watchdog.cancel()
             await llm_http.aclose()

@@ -25,6 +25,7 @@ from app.kit.pagination import CursorPage, JsonPage, PageParams, SortOrder
 from app.models.enums import InterviewStatus
 from app.questions import service as question_service
 from app.stats.service import _OVERVIEW
+from bench.common import POOL
 from bench.data import _dsn
 
 SECRET = os.environ["SECRET_KEY"]
@@ -137,7 +138,7 @@ async def stats(request: Request) -> Response:
 @contextlib.asynccontextmanager
 async def lifespan(_: Starlette) -> AsyncIterator[None]:
     global pool
-    pool = await asyncpg.create_pool(**_dsn(os.environ["DATABASE_URL"]), min_size=5, max_size=20)
+    pool = await asyncpg.create_pool(**_dsn(os.environ["DATABASE_URL"]), min_size=5, max_size=POOL)
     yield
     await pool.close()
 

@@ -17,6 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
 RESULTS = ROOT / "bench" / "results"
 PASSWORD = "bench-password-42"
+# Database connections, the app's and the ceiling's alike (more sessions than that only fight
+# over the same rows on a 2-core machine).
+POOL = 20
 
 
 def free_port() -> int:
@@ -46,7 +49,8 @@ class AppServer:
             "LOG_LEVEL": "WARNING",
             "SECRET_KEY": "bench-secret-key-0123456789abcdef0123456789",
             "AGENT_RATE_LIMIT_PER_MINUTE": "0",
-            "DB_POOL_SIZE": "20",
+            "DB_POOL_SIZE": str(POOL),
+            "DB_MAX_OVERFLOW": "0",
             **env,
         }
         self.proc: subprocess.Popen[bytes] | None = None
