@@ -14,8 +14,6 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from app.db import DbOrSession, raw_connection
 from app.interviews import schemas
 from app.kit.sqljson import JsonDoc, etag, json_array, json_object, utc
@@ -201,7 +199,7 @@ WHERE id = $1 AND owner_id = $2 AND deleted_at IS NULL FOR UPDATE
 """
 
 
-async def lock_interview(session: AsyncSession, owner_id: int, interview_id: int) -> Any:
+async def lock_interview(session: DbOrSession, owner_id: int, interview_id: int) -> Any:
     """The owner's live interview (the columns a write may change), locked ``FOR UPDATE`` until
     the transaction ends; None when there is none."""
     return await (await raw_connection(session)).fetchrow(LOCK_SQL, interview_id, owner_id)
@@ -241,7 +239,7 @@ def _update_sql(columns: tuple[str, ...], timeline: bool) -> str:
 
 
 async def update_interview(
-    session: AsyncSession, interview_id: int, changes: dict[str, Any], *, timeline: bool
+    session: DbOrSession, interview_id: int, changes: dict[str, Any], *, timeline: bool
 ) -> InterviewDoc:
     """Write ``changes`` (columns of UPDATE_COLUMNS) to the locked interview and return its new
     document, in one statement (``update_sql``; one text per set of columns, which asyncpg

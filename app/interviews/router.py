@@ -6,7 +6,7 @@ from fastapi import Body, Depends, Response, status
 from pydantic import Field
 
 from app.auth.dependencies import CurrentUser
-from app.db import DbDep, SessionDep, one_statement, read_only
+from app.db import DbDep, SessionDep, one_statement, raw_transaction, read_only
 from app.interviews import schemas, service
 from app.interviews.listing import InterviewFilters
 from app.kit.etag import IfMatch
@@ -154,10 +154,11 @@ async def get_interview(interview_id: IdPath, db: DbDep, user: CurrentUser) -> R
     summary="Replace an interview",
     responses=problems(401, 404, 412, 422),
 )
+@raw_transaction
 async def replace_interview(
     interview_id: IdPath,
     data: schemas.InterviewCreate,
-    session: SessionDep,
+    db: DbDep,
     user: CurrentUser,
     if_match: IfMatch = None,
 ) -> Response:
@@ -166,7 +167,7 @@ async def replace_interview(
     never overwrite a change you have not seen (412 if the interview changed since; nothing is
     written). Without it the last write wins. The response carries the new `ETag`."""
     changes = data.model_dump()
-    interview = await service.update_interview(session, user, interview_id, changes, if_match=if_match)
+    interview = await service.update_interview(db, user, interview_id, changes, if_match=if_match)
     return interview.response()
 
 
@@ -176,10 +177,11 @@ async def replace_interview(
     summary="Update an interview",
     responses=problems(401, 404, 412, 422),
 )
+@raw_transaction
 async def patch_interview(
     interview_id: IdPath,
     data: schemas.InterviewUpdate,
-    session: SessionDep,
+    db: DbDep,
     user: CurrentUser,
     if_match: IfMatch = None,
 ) -> Response:
@@ -188,7 +190,7 @@ async def patch_interview(
     that `ETag` (`*` matches any version); without it the last write wins. The response carries
     the new `ETag`."""
     changes = data.model_dump(exclude_unset=True)
-    interview = await service.update_interview(session, user, interview_id, changes, if_match=if_match)
+    interview = await service.update_interview(db, user, interview_id, changes, if_match=if_match)
     return interview.response()
 
 

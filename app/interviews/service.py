@@ -13,7 +13,7 @@ from sqlalchemy import Select, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from app.db import DbOrSession, session_of
+from app.db import DbOrSession, fetchval
 from app.errors import Conflict, NotFound, Unprocessable
 from app.interviews import listing, queries, schemas
 from app.interviews.history import history_for as history_for  # re-exported for exports
@@ -113,7 +113,7 @@ async def get_interview(
 
 
 async def _check_interview_refs(
-    session: AsyncSession, user: User, values: dict[str, Any], current: Mapping[str, Any] | None
+    session: DbOrSession, user: User, values: dict[str, Any], current: Mapping[str, Any] | None
 ) -> None:
     """Referenced rows are live and the user's; the role belongs to the interview's company.
 
@@ -132,13 +132,15 @@ async def _check_interview_refs(
     role_id = values.get("role_id", current["role_id"] if current else None)
     company_id = values.get("company_id", current["company_id"] if current else None)
     if role_id is not None and ("role_id" in values or "company_id" in values):
-        stmt = select(Role.company_id).where(Role.id == role_id).with_for_update(read=True)
-        role_company = (await session.execute(stmt)).scalar()
+        role_company = await fetchval(session, _ROLE_COMPANY_SQL, role_id)
         if role_company is not None and role_company != company_id:
             field = "body.role_id" if "role_id" in values else "body.company_id"
             raise Unprocessable(
                 f"Role {role_id} belongs to company {role_company}, not {company_id}.", field=field
             )
+
+
+_ROLE_COMPANY_SQL = "SELECT company_id FROM roles WHERE id = $1 FOR SHARE"
 
 
 def _reject_nulls(changes: dict[str, Any]) -> None:
@@ -154,13 +156,13 @@ async def create_interview(
     created = await queries.create_interview(session, user.id, values)
     if created is None:
         # Nothing was written: say which reference was wrong.
-        await _check_interview_refs(await session_of(session), user, values, None)
+        await _check_interview_refs(session, user, values, None)
         raise Conflict("A company, role or CV version this interview names changed meanwhile; try again.")
     return created
 
 
 async def update_interview(
-    session: AsyncSession,
+    session: DbOrSession,
     user: User,
     interview_id: int,
     changes: dict[str, Any],

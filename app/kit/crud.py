@@ -7,6 +7,7 @@ Deliberately *without* ``from __future__ import annotations``: the router factor
 handlers whose annotations must be real objects FastAPI can read.
 """
 
+import functools
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -31,7 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, Mapped
 
-from app.db import SessionDep, read_only
+from app.db import DbOrSession, SessionDep, fetchval, read_only
 from app.errors import Conflict, NotFound, Unprocessable, integrity_error
 from app.kit.etag import IF_MATCH_DOC, IfMatch, check_if_match, set_etag
 from app.kit.pagination import PageQuery, SortOrder, paginate
@@ -204,21 +205,26 @@ async def restore(
 
 
 async def check_refs(
-    session: AsyncSession, owner: Owner, refs: Mapping[str, tuple[type[Owned], str, int | None]]
+    source: DbOrSession, owner: Owner, refs: Mapping[str, tuple[type[Owned], str, int | None]]
 ) -> None:
     """Body fields that name other rows must name live rows this owner has (422 otherwise).
 
     Each row found is held with ``FOR KEY SHARE`` until commit, so a concurrent delete cannot
-    trash it between this check and the write that points at it.
+    trash it between this check and the write that points at it. One constant statement per
+    model, on the transaction's connection (``app.db.fetchval``).
     """
     for field_name, (model, what, ident) in refs.items():
         if ident is None:
             continue
-        stmt = select(model.id).where(model.id == ident, model.owner_id == owner_id_of(owner))
-        if in_trash(model):
-            stmt = stmt.where(model.deleted_at.is_(None))
-        if (await session.execute(stmt.with_for_update(read=True, key_share=True))).first() is None:
+        if await fetchval(source, _ref_sql(model), ident, owner_id_of(owner)) is None:
             raise Unprocessable(f"{what} {ident} was not found.", field=f"body.{field_name}")
+
+
+@functools.cache
+def _ref_sql(model: type[Owned]) -> str:
+    live = " AND deleted_at IS NULL" if in_trash(model) else ""
+    table = model.__table__.name  # type: ignore[attr-defined]
+    return f"SELECT id FROM {table} WHERE id = $1 AND owner_id = $2{live} FOR KEY SHARE"
 
 
 async def flush_or_conflict(session: AsyncSession, message: str) -> None:
