@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 
@@ -13,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.db import RETRY_READ
 
 access_log = structlog.get_logger("app.access")
+_access_logger = logging.getLogger("app.access")
 
 # Secrets that travel in a path (calendar feed tokens) never reach the logs.
 _SECRET_PATHS = re.compile(r"^(/api/calendar/)[^/]+(\.ics)$")
@@ -27,7 +29,9 @@ class AccessLogMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        # A level that drops the line (LOG_LEVEL=WARNING) costs nothing: no timing, no wrapper,
+        # no structlog event made only to be filtered out (about 4% of a small request's CPU).
+        if scope["type"] != "http" or not _access_logger.isEnabledFor(logging.INFO):
             await self.app(scope, receive, send)
             return
         start = time.perf_counter()

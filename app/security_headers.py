@@ -8,7 +8,6 @@ ReDoc (styled-components) injects <style> elements and Swagger UI sets style att
 
 from __future__ import annotations
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -33,6 +32,11 @@ ALWAYS = {
     "X-Frame-Options": "DENY",
 }
 
+# As raw ASGI headers, added to a response's own list (cheaper than parsing it into Headers).
+_ALWAYS_RAW = [(name.lower().encode(), value.encode()) for name, value in ALWAYS.items()]
+_CSP = b"content-security-policy"
+_CSP_VALUE = CONTENT_SECURITY_POLICY.encode()
+
 
 class SecurityHeadersMiddleware:
     """Adds the headers a response does not set itself (a route may send a stricter policy)."""
@@ -47,11 +51,12 @@ class SecurityHeadersMiddleware:
 
         async def _send(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in ALWAYS.items():
-                    headers.setdefault(name, value)
-                if headers.get("content-type", "").startswith("text/html"):
-                    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+                headers = list(message.get("headers", ()))
+                present = {name.lower(): value for name, value in headers}
+                headers += [(name, value) for name, value in _ALWAYS_RAW if name not in present]
+                if present.get(b"content-type", b"").startswith(b"text/html") and _CSP not in present:
+                    headers.append((_CSP, _CSP_VALUE))
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, _send)

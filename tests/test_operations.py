@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import gc
 import json
+import logging
 import re
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.conftest import assert_problem
 from tests.live import LiveServer
@@ -27,6 +29,16 @@ async def test_docs_and_openapi(client: httpx.AsyncClient) -> None:
     assert spec["components"]["securitySchemes"]["OAuth2PasswordBearer"]["flows"]["password"]["tokenUrl"] == (
         "/api/auth/token"
     )
+    # Swagger UI sends the token to the routes that need one (user, principal, password login):
+    bearer = [{"OAuth2PasswordBearer": []}]
+    for path, method in [
+        ("/api/interviews/{interview_id}", "get"),
+        ("/api/companies", "post"),
+        ("/api/agents/tickets", "post"),
+        ("/api/auth/api-keys", "post"),
+    ]:
+        assert spec["paths"][path][method]["security"] == bearer, (method, path)
+    assert "security" not in spec["paths"]["/api/auth/register"]["post"]
 
 
 async def test_request_id_is_returned_and_echoed(client: httpx.AsyncClient) -> None:
@@ -103,6 +115,26 @@ async def test_swagger_oauth2_redirect_page(client: httpx.AsyncClient) -> None:
     script = await client.get("/docs/oauth2-redirect.js")
     assert script.headers["content-type"].startswith("text/javascript")
     assert "swaggerUIRedirectOauth2" in script.text
+
+
+async def test_each_request_is_logged_once_with_its_status_and_no_feed_secret(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    def access_lines() -> list[dict[str, Any]]:
+        return [r.msg for r in caplog.records if r.name == "app.access" and isinstance(r.msg, dict)]
+
+    caplog.set_level(logging.INFO, logger="app.access")
+    await client.get("/health")
+    await client.get("/api/calendar/feed-secret-0123456789.ics")
+    health, feed = access_lines()
+    assert (health["method"], health["path"], health["status"]) == ("GET", "/health", 200)
+    assert health["duration_ms"] >= 0 and health["request_id"]
+    assert feed["path"] == "/api/calendar/***.ics" and feed["status"] == 404
+    # A level above INFO drops the line, and the middleware does no work for it.
+    caplog.clear()
+    caplog.set_level(logging.WARNING, logger="app.access")
+    assert (await client.get("/health")).status_code == 200
+    assert access_lines() == []
 
 
 async def test_security_headers_on_every_response(client: httpx.AsyncClient) -> None:
