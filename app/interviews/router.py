@@ -5,8 +5,8 @@ from typing import Annotated
 from fastapi import Body, Depends, Response, status
 from pydantic import Field
 
-from app.auth.dependencies import CurrentUser
-from app.db import DbDep, SessionDep, one_statement, raw_transaction, read_only
+from app.auth.dependencies import CurrentCaller, CurrentUser
+from app.db import SessionDep, one_statement, raw_transaction, read_only
 from app.interviews import schemas, service
 from app.interviews.listing import InterviewFilters
 from app.kit.etag import IfMatch
@@ -99,14 +99,14 @@ class InterviewListQuery(InterviewFilterQuery):
 @router.get("", response_model=schemas.InterviewPage, summary="List interviews", responses=problems(401, 422))
 @read_only
 async def list_interviews(
-    db: DbDep,
-    user: CurrentUser,
+    caller: CurrentCaller,
     query: Annotated[InterviewListQuery, query_model(InterviewListQuery)],
 ) -> Response:
     """Your interviews with their company and role: filter by company, role, status, type,
     seniority, outcome, remote, date range or text (`q`); sort by `sort_by` / `sort_order`;
     page with `page` / `page_size` (at most 100), or follow `next_cursor`. `deleted=true` lists
     the soft-deleted ones. Undated interviews come last newest-first, first oldest-first."""
+    db, user = caller
     page = PageParams(query.page, query.page_size)
     found = await service.list_interviews(
         db, user, query.filters(), query.sort_by, query.sort_order, page, query.cursor
@@ -124,11 +124,11 @@ async def list_interviews(
 @one_statement
 async def create_interview(
     data: Annotated[schemas.InterviewCreate, Body(openapi_examples=CREATE_EXAMPLE)],
-    db: DbDep,
-    user: CurrentUser,
+    caller: CurrentCaller,
 ) -> Response:
     """Record an interview at one of your companies. `interview_status` starts as `scheduled`.
     The response carries its `ETag`."""
+    db, user = caller
     interview = await service.create_interview(db, user, data)
     return interview.response(status.HTTP_201_CREATED)
 
@@ -140,10 +140,11 @@ async def create_interview(
     responses=problems(401, 404, 422),
 )
 @read_only
-async def get_interview(interview_id: IdPath, db: DbDep, user: CurrentUser) -> Response:
+async def get_interview(interview_id: IdPath, caller: CurrentCaller) -> Response:
     """One interview with its company, role, rounds, the questions asked and the skills tested.
     The `ETag` header names this version (it changes with the rounds and links too): send it back
     as `If-Match` when you write."""
+    db, user = caller
     interview = await service.get_interview(db, user, interview_id)
     return interview.response()
 
@@ -158,14 +159,14 @@ async def get_interview(interview_id: IdPath, db: DbDep, user: CurrentUser) -> R
 async def replace_interview(
     interview_id: IdPath,
     data: schemas.InterviewCreate,
-    db: DbDep,
-    user: CurrentUser,
+    caller: CurrentCaller,
     if_match: IfMatch = None,
 ) -> Response:
     """Replace every field of the interview (fields left out take their defaults). The role must
     belong to the interview's company (422). Send `If-Match` with the `ETag` you read so that you
     never overwrite a change you have not seen (412 if the interview changed since; nothing is
     written). Without it the last write wins. The response carries the new `ETag`."""
+    db, user = caller
     changes = data.model_dump()
     interview = await service.update_interview(db, user, interview_id, changes, if_match=if_match)
     return interview.response()
@@ -181,14 +182,14 @@ async def replace_interview(
 async def patch_interview(
     interview_id: IdPath,
     data: schemas.InterviewUpdate,
-    db: DbDep,
-    user: CurrentUser,
+    caller: CurrentCaller,
     if_match: IfMatch = None,
 ) -> Response:
     """Change only the fields sent. The role must belong to the interview's company, also when
     only one of them changes (422). `If-Match`: 412 when the interview changed since you read
     that `ETag` (`*` matches any version); without it the last write wins. The response carries
     the new `ETag`."""
+    db, user = caller
     changes = data.model_dump(exclude_unset=True)
     interview = await service.update_interview(db, user, interview_id, changes, if_match=if_match)
     return interview.response()

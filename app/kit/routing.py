@@ -36,7 +36,7 @@ from app.kit.query import reject_unknown_query_params
 
 class Route(APIRoute):
     """Runs the handler inside the request's database. The application's own routes (health,
-    pages, docs) are of this kind too, so ``DbDep`` and ``SessionDep`` work on any route."""
+    pages, docs) are of this kind too, so ``CurrentCaller`` and ``SessionDep`` work on any route."""
 
     refuse_unknown_query_params = False
 

@@ -5,8 +5,8 @@ from typing import Annotated
 from fastapi import Body, Depends, Query, Response, status
 from pydantic import Field
 
-from app.auth.dependencies import CurrentUser
-from app.db import DbDep, SessionDep, read_only
+from app.auth.dependencies import CurrentCaller, CurrentUser
+from app.db import SessionDep, read_only
 from app.errors import Unprocessable
 from app.kit.etag import IfMatch, set_etag
 from app.kit.pagination import PageNumber, PageParams, PageQuery, PageSize, SortOrder
@@ -93,12 +93,12 @@ def _tags(values: list[str] | None) -> list[str]:
 )
 @read_only
 async def list_questions(
-    db: DbDep,
-    user: CurrentUser,
+    caller: CurrentCaller,
     query: Annotated[QuestionListQuery, query_model(QuestionListQuery)],
 ) -> Response:
     """Your question bank: filter by category, difficulty, tags (any of), company or skill;
     full-text `q` ranked by relevance; sorted and paginated."""
+    db, user = caller
     page = PageParams(query.page, query.page_size)
     found = await service.list_questions(db, user, query.filters(), query.sort_by, query.sort_order, page)
     return found.response()
@@ -113,13 +113,13 @@ async def list_questions(
 @read_only
 async def list_by_category(
     category: QuestionCategory,
-    db: DbDep,
-    user: CurrentUser,
+    caller: CurrentCaller,
     page: PageQuery,
     sort_by: SortQuery = None,
     sort_order: SortOrder = SortOrder.desc,
 ) -> Response:
     """The same as `GET /api/questions?question_category=…`."""
+    db, user = caller
     filters = QuestionFilters(question_category=category)
     found = await service.list_questions(db, user, filters, sort_by, sort_order, page)
     return found.response()
@@ -166,9 +166,10 @@ async def create_question(
     responses=problems(401, 404, 422),
 )
 @read_only
-async def get_question(question_id: IdPath, db: DbDep, user: CurrentUser) -> Response:
+async def get_question(question_id: IdPath, caller: CurrentCaller) -> Response:
     """One question with its skills and the interviews where it was asked (with your ratings).
     The `ETag` header names this version: send it back as `If-Match` when you write."""
+    db, user = caller
     return (await service.get_detail(db, user, question_id)).response()
 
 

@@ -4,8 +4,8 @@ from typing import Annotated
 
 from fastapi import Query, Response
 
-from app.auth.dependencies import CurrentUser
-from app.db import DbDep, SessionDep, read_only
+from app.auth.dependencies import CurrentCaller, CurrentUser
+from app.db import SessionDep, read_only
 from app.kit.responses import model_json, problems
 from app.kit.routing import Router
 from app.models.enums import QuestionCategory
@@ -19,12 +19,13 @@ router = Router(prefix="/api/stats", tags=["stats"])
     "/overview", response_model=schemas.StatsOverview, summary="Your statistics", responses=problems(401)
 )
 @read_only
-async def overview(db: DbDep, user: CurrentUser) -> Response:
+async def overview(caller: CurrentCaller) -> Response:
     """Totals; interviews by status, type and outcome; questions by category and difficulty;
     average answer rating overall, per category and per skill; success rate; interviews in the
     next 7 days; your weakest categories and skills; practice sessions and self-ratings; interview
     rounds (ratings, passed and failed, overall and per round type). Only your own data counts;
     soft-deleted interviews and questions do not."""
+    db, user = caller
     return model_json(await service.overview(db, user))
 
 
