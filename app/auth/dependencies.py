@@ -36,8 +36,8 @@ _PRINCIPAL_KEY = "app.principal"
 
 async def _authenticate(request: Request, token: str | None) -> Principal:
     """Who sent the request, worked out once per run of its handler (the dependencies below
-    share it; each takes the token itself rather than another of them, one level of dependency
-    solving less). Kept with the request's ``Db``: a read run again on a fresh connection
+    share it; each is the bearer scheme and reads the token itself, so no dependency sits under
+    another). Kept with the request's ``Db``: a read run again on a fresh connection
     (``RetryReadMiddleware``) reads the caller again too."""
     db = db_of(request)
     found: tuple[Db, Principal] | None = request.scope.get(_PRINCIPAL_KEY)
