@@ -29,6 +29,7 @@ from app.db import make_engine, make_read_engine, make_sessionmaker
 from app.docs import install_docs
 from app.errors import ServiceUnavailable, install_error_handlers
 from app.interviews.router import router as interviews_router
+from app.kit import dispatch as direct_dispatch
 from app.kit.query import document_query_models
 from app.kit.responses import problems
 from app.kit.routing import Route
@@ -226,6 +227,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _problem_openapi(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     mcp_http.install(app)  # /mcp: the MCP server, same credentials as /api
+    # Past FastAPI's routing for the API routes with a direct plan (app.kit.dispatch).
+    direct_dispatch.install(app)
     return app
 
 

@@ -24,13 +24,15 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Request, Response, routing
 from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute, Match
 from starlette.types import Scope
 
 from app.db import request_db
 from app.errors import check_body_media_type
+from app.kit.direct import direct_handler
+from app.kit.dispatch import DIRECT_HANDLER
 from app.kit.query import reject_unknown_query_params
 
 
@@ -52,6 +54,8 @@ class Route(APIRoute):
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
+        inclusion = _inclusion(self)
+        direct = _direct(inclusion or self, handler)
         endpoint, refuse = self.endpoint, self.refuse_unknown_query_params
         takes_body = self.body_field is not None
 
@@ -61,8 +65,10 @@ class Route(APIRoute):
             if takes_body:
                 check_body_media_type(request)
             async with request_db(request, endpoint):
-                return await handler(request)
+                return await (direct or handler)(request)
 
+        if direct is not None:  # DirectDispatch may run it without FastAPI's routing
+            setattr(inclusion or self, DIRECT_HANDLER, run)
         return run
 
 
@@ -98,6 +104,28 @@ class Router(APIRouter):
         if self._heads_at != count:
             self._heads, self._heads_at = _shortest_heads(self.routes), count
         return self._heads
+
+
+# Since FastAPI 0.165 an included route is the original route object plus an inclusion context
+# (the full path, the dependant with the router's dependencies) that FastAPI sets while it asks
+# the route for its handler; before, including a router copied its routes.
+_INCLUDING = getattr(routing, "_effective_route_context_var", None)
+
+
+def _inclusion(route: APIRoute) -> Any:
+    """The inclusion FastAPI is building the route's handler for, if any."""
+    context = _INCLUDING.get() if _INCLUDING is not None else None
+    return context if context is not None and getattr(context, "original_route", None) is route else None
+
+
+def _direct(route: Any, handler: Callable[[Request], Coroutine[Any, Any, Response]]) -> Any:
+    """The route's plan that skips FastAPI's dependency solver (``app.kit.direct``), or None."""
+    embed = getattr(route, "_embed_body_fields", None)
+    if embed is None:
+        return None
+    return direct_handler(
+        route.dependant, route.body_field, embed, route.dependency_overrides_provider, handler
+    )
 
 
 def _head(path: str) -> tuple[str, bool]:
