@@ -156,3 +156,32 @@ async def test_dependency_overrides_are_honoured() -> None:
     response = await _send(app, "GET", "/api/things/7", _H, None)
     assert response.json()["user"] == "ann"
     assert response.json()["direct"] is True
+
+
+# The application's hot routes (the benchmarked ones) keep their plan: a change that loses it
+# (a dependency with parameters, an endpoint returning a model) shows here, not only in a
+# benchmark. /me returns a model and goes through FastAPI.
+HOT = [
+    ("GET", "/api/interviews", True),
+    ("POST", "/api/interviews", True),
+    ("GET", "/api/interviews/5", True),
+    ("PATCH", "/api/interviews/5", True),
+    ("PUT", "/api/interviews/5", True),
+    ("GET", "/api/questions", True),
+    ("GET", "/api/questions/5", True),
+    ("GET", "/api/stats/overview", True),
+    ("GET", "/api/auth/me", False),
+    ("GET", "/api/interviews/5/rounds", False),
+    ("GET", "/api/interviews/x/rounds", False),
+    ("GET", "/nothing/here", False),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "planned"), HOT)
+def test_the_applications_hot_routes_take_the_shortcut(
+    app: FastAPI, method: str, path: str, planned: bool
+) -> None:
+    shortcut = app.router.middleware_stack
+    assert isinstance(shortcut, dispatch.DirectDispatch)
+    found = shortcut._find({"type": "http", "method": method, "path": path})
+    assert (found is not None) is planned
