@@ -104,6 +104,7 @@ REQUESTS: list[tuple[str, str, dict[str, str], bytes | None]] = [
     ("PATCH", "/api/things/7", _JSON, b'{"name": '),  # malformed JSON answers before 401
     ("PATCH", "/api/things/7", _JSON, b'{"name": "a"}'),  # 401 before the body's validation
     ("PATCH", "/api/things/7", _H, None),  # 422: the body is missing
+    ("PATCH", "/api/things/7", {**_H, **_JSON}, b"[" * 5000),  # 400: nested too deep to parse
     ("PATCH", "/api/things/x", {**_H, **_JSON}, b'{"size": "x"}'),  # 422: path and body
     ("GET", "/api/plain/shadowed", {}, None),  # the Starlette route listed first
     ("GET", "/api/plain/other", {}, None),
@@ -185,3 +186,42 @@ def test_the_applications_hot_routes_take_the_shortcut(
     assert isinstance(shortcut, dispatch.DirectDispatch)
     found = shortcut._find({"type": "http", "method": method, "path": path})
     assert (found is not None) is planned
+
+
+async def _raw(app: FastAPI, method: str, path: str, headers: list[tuple[bytes, bytes]], body: bytes) -> int:
+    """One request straight to the ASGI app, with exactly these headers (httpx always adds a
+    length; a body may come without one, over HTTP/2 for instance)."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "2",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"t"), *headers],
+        "client": ("127.0.0.1", 5000),
+        "server": ("127.0.0.1", 80),
+    }
+    messages = [{"type": "http.request", "body": body, "more_body": False}]
+    status: list[int] = []
+
+    async def receive() -> dict[str, Any]:
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            status.append(message["status"])
+
+    await app(scope, receive, send)
+    return status[0]
+
+
+async def test_a_body_without_a_length_or_json_type_is_not_taken_for_json() -> None:
+    headers = [(b"x-user", b"ann"), (b"content-type", b"text/plain")]
+    body = b'{"name": "a"}'
+    theirs = await _raw(_app(ours=False), "PATCH", "/api/things/7", headers, body)
+    ours = await _raw(_app(ours=True), "PATCH", "/api/things/7", headers, body)
+    assert theirs == ours == 422

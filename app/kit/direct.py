@@ -18,8 +18,8 @@ FastAPI's handler unchanged:
 - a request that fails validation (or sends a body that is not JSON) is handed to FastAPI's
   handler, which answers it exactly as before (the 422 document is FastAPI's; the dependencies
   it calls again are the bearer scheme's, which caches its caller per request);
-- while ``app.dependency_overrides`` holds anything (tests), every request goes to FastAPI's
-  handler.
+- while ``app.dependency_overrides`` holds anything (tests), or FastAPI's telemetry is on for
+  the request (``app.kit.routing.Route``), every request goes to FastAPI's handler.
 """
 
 from __future__ import annotations
@@ -87,11 +87,13 @@ def direct_handler(
             return await fallback(request)
         body: Any = PydanticUndefined
         if body_params:
-            if await request.body():
-                try:
-                    body = await request.json()  # the route checked the media type (415)
-                except ValueError:
-                    return await fallback(request)  # FastAPI's 422 for malformed JSON
+            try:
+                if await request.body():
+                    if not _is_json(request.headers.get("content-type", "")):
+                        return await fallback(request)  # FastAPI keeps such a body as bytes
+                    body = await request.json()
+            except Exception:  # malformed or too deeply nested JSON, a client gone mid-body:
+                return await fallback(request)  # FastAPI's 422 or 400, as before
         values: dict[str, Any] = {}
         for name, dep_call, request_arg in deps:
             solved = await (dep_call(**{request_arg: request}) if request_arg else dep_call())
@@ -116,6 +118,13 @@ def direct_handler(
         return response
 
     return handle
+
+
+def _is_json(content_type: str) -> bool:
+    """Whether FastAPI parses a body of this type as JSON (``application/json`` or
+    ``application/*+json``, any parameters)."""
+    media = content_type.partition(";")[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
 
 
 def _with_exit_stacks(handler: Handler) -> Handler:

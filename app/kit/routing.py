@@ -31,7 +31,7 @@ from starlette.types import Scope
 
 from app.db import request_db
 from app.errors import check_body_media_type
-from app.kit.direct import direct_handler
+from app.kit.direct import Handler, direct_handler
 from app.kit.dispatch import DIRECT_HANDLER
 from app.kit.query import reject_unknown_query_params
 
@@ -65,7 +65,9 @@ class Route(APIRoute):
             if takes_body:
                 check_body_media_type(request)
             async with request_db(request, endpoint):
-                return await (direct or handler)(request)
+                if direct is None or request.scope.get("fastapi.telemetry") is not None:
+                    return await handler(request)  # FastAPI's telemetry records its own steps
+                return await direct(request)
 
         if direct is not None:  # DirectDispatch may run it without FastAPI's routing
             setattr(inclusion or self, DIRECT_HANDLER, run)
@@ -118,7 +120,7 @@ def _inclusion(route: APIRoute) -> Any:
     return context if context is not None and getattr(context, "original_route", None) is route else None
 
 
-def _direct(route: Any, handler: Callable[[Request], Coroutine[Any, Any, Response]]) -> Any:
+def _direct(route: Any, handler: Handler) -> Handler | None:
     """The route's plan that skips FastAPI's dependency solver (``app.kit.direct``), or None."""
     embed = getattr(route, "_embed_body_fields", None)
     if embed is None:
