@@ -195,6 +195,12 @@ def _is_json(media_type: str) -> bool:
     )
 
 
+def declares_json(request: Request) -> bool:
+    """Whether the request's Content-Type is one FastAPI parses as JSON
+    (``application/json`` or ``application/*+json``)."""
+    return _is_json(_media_type(request))
+
+
 def _line_column(doc: str, pos: int) -> tuple[int, int]:
     line = doc.count("\n", 0, pos) + 1
     return line, pos - (doc.rfind("\n", 0, pos) + 1) + 1

@@ -38,6 +38,8 @@ from fastapi.dependencies.models import Dependant
 from fastapi.dependencies.utils import request_body_to_args, request_params_to_args
 from pydantic_core import PydanticUndefined  # FastAPI's mark for "no body was sent"
 
+from app.errors import declares_json
+
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
 _UNSUPPORTED = (
@@ -89,7 +91,7 @@ def direct_handler(
         if body_params:
             try:
                 if await request.body():
-                    if not _is_json(request.headers.get("content-type", "")):
+                    if not declares_json(request):
                         return await fallback(request)  # FastAPI keeps such a body as bytes
                     body = await request.json()
             except Exception:  # malformed or too deeply nested JSON, a client gone mid-body:
@@ -118,13 +120,6 @@ def direct_handler(
         return response
 
     return handle
-
-
-def _is_json(content_type: str) -> bool:
-    """Whether FastAPI parses a body of this type as JSON (``application/json`` or
-    ``application/*+json``, any parameters)."""
-    media = content_type.partition(";")[0].strip().lower()
-    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
 
 
 def _with_exit_stacks(handler: Handler) -> Handler:
