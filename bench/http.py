@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -51,12 +52,19 @@ def _parse(out: str) -> dict[str, float]:
         v, unit = float(m.group(1)), m.group(2)
         return v / 1000 if unit == "us" else v * 1000 if unit == "s" else v
 
+    kinds = dict(zip(ERROR_KINDS, map(int, errors.groups()), strict=True)) if errors else {}
+    kinds["non_2xx_3xx"] = int(non2xx.group(1)) if non2xx else 0
     return {
         "rps": rps,
         "p50_ms": ms("50"),
         "p99_ms": ms("99"),
-        "errors": (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, errors.groups())) if errors else 0),
+        "errors": sum(kinds.values()),
+        "error_kinds": {k: v for k, v in kinds.items() if v},
     }
+
+
+# wrk's socket errors, in the order it prints them; with "Non-2xx or 3xx responses", the errors.
+ERROR_KINDS = ("connect", "read", "write", "timeout")
 
 
 def wrk(
@@ -87,8 +95,17 @@ def summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
         "p50_ms": round(statistics.median(r["p50_ms"] for r in runs), 2),
         "p99_ms": round(statistics.median(r["p99_ms"] for r in runs), 2),
         "errors": sum(r["errors"] for r in runs),
+        "error_kinds": _add_kinds(r.get("error_kinds", {}) for r in runs),
         "runs": sum(r.get("runs", 1) for r in runs),
     }
+
+
+def _add_kinds(counts: Iterable[dict[str, int]]) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for count in counts:
+        for kind, n in count.items():
+            total[kind] = total.get(kind, 0) + n
+    return total
 
 
 def login(base: str, address: str) -> dict[str, str]:

@@ -22,6 +22,13 @@ def _table(title: str, header: list[str], rows: list[list[Any]]) -> str:
     return "\n".join(out)
 
 
+def _errors(result: dict[str, Any]) -> str:
+    """A wrk result's error count, with its kinds when there are any ("32 (timeout 32)")."""
+    kinds = result.get("error_kinds") or {}
+    detail = ", ".join(f"{kind} {n}" for kind, n in kinds.items())
+    return f"{result['errors']} ({detail})" if detail else str(result["errors"])
+
+
 def _targets(results: dict[str, Any]) -> list[list[Any]]:
     rows: list[list[Any]] = []
 
@@ -46,10 +53,12 @@ def _targets(results: dict[str, Any]) -> list[list[Any]]:
         add("heavy user: page 2,000 by offset vs page 1", "fast", f"{deep / p1:.1f}x", None)
         cur = e["interview_list_heavy_cursor_2001"]["p50_ms"]
         add("heavy user: page 2,001 by cursor vs page 1", "<= 1.5x", f"{cur / p1:.1f}x", cur / p1 <= 1.5)
-        errors = sum(v["errors"] for v in e.values()) + sum(
-            v["errors"] + v.get("ceiling", {}).get("errors", 0) for v in s.values()
-        )
-        add("HTTP request errors", "0", errors, errors == 0)
+        errors = sum(v["errors"] for v in e.values()) + sum(v["errors"] for v in s.values())
+        add("HTTP request errors (the app)", "0", errors, errors == 0)
+        # The ceiling is the yardstick, not the service: its errors are shown, not a target, but
+        # a ceiling that failed requests makes its ratio doubtful.
+        ceiling = sum(v["ceiling"]["errors"] for v in s.values() if "ceiling" in v)
+        add("HTTP request errors (the ceiling)", "0", ceiling, None)
     agents = results.get("agents")
     if agents:
         lat = agents["offline_latency"]
@@ -86,11 +95,11 @@ def main(argv: list[str]) -> None:
             _table(
                 "The heavy user's list (wrk, one worker, median of runs)",
                 ["request", "req/s", "p50 ms", "p99 ms", "errors"],
-                [[n, v["rps"], v["p50_ms"], v["p99_ms"], v["errors"]] for n, v in r["heavy"].items()],
+                [[n, v["rps"], v["p50_ms"], v["p99_ms"], _errors(v)] for n, v in r["heavy"].items()],
             )
         )
         s = r["shaped"]
-        rows = [["me", s["me"]["rps"], "", "", "1.0", s["me"]["p50_ms"], s["me"]["errors"]]]
+        rows = [["me", s["me"]["rps"], "", "", "1.0", s["me"]["p50_ms"], _errors(s["me"]), ""]]
         rows += [
             [
                 k,
@@ -99,7 +108,8 @@ def main(argv: list[str]) -> None:
                 s[k]["x_ceiling"],
                 s[k]["x_me"],
                 s[k]["p50_ms"],
-                s[k]["errors"] + s[k]["ceiling"]["errors"],
+                _errors(s[k]),
+                _errors(s[k]["ceiling"]),
             ]
             for k in ENDPOINTS
         ]
@@ -107,7 +117,16 @@ def main(argv: list[str]) -> None:
             _table(
                 "The shaped user (60 interviews × 2 rounds, 3 questions, 2 skills): app, raw-asyncpg "
                 f"ceiling and /api/auth/me, runs alternating (wrk -c{http.CONNECTIONS})",
-                ["endpoint", "req/s", "ceiling req/s", "x ceiling", "x /me", "p50 ms", "errors"],
+                [
+                    "endpoint",
+                    "req/s",
+                    "ceiling req/s",
+                    "x ceiling",
+                    "x /me",
+                    "p50 ms",
+                    "errors",
+                    "ceiling errors",
+                ],
                 rows,
             )
         )
