@@ -343,7 +343,15 @@ async def test_query_model_reads_sequences_like_fastapi_and_refuses_what_it_cann
     api.get("/ours")(ours)
     api.get("/theirs")(theirs)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=api), base_url="http://t") as c:
-        for query in ("tup=1&tup=2&names=a&names=b&n=1&n=2", "", "tup=x", "n="):
+        for query in (
+            "tup=1&tup=2&names=a&names=b&n=1&n=2",
+            "names=a&n=1&tup=3&names=b&n=2&tup=4",
+            "",
+            "tup=x",
+            "n=",
+            "n=x&tup=y&names=z",
+            "other=1&n=5",
+        ):
             a, b = await c.get(f"/ours?{query}"), await c.get(f"/theirs?{query}")
             assert (a.status_code, a.json()) == (b.status_code, b.json()), query
 

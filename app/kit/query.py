@@ -54,19 +54,18 @@ def query_model(model: type[M]) -> Any:  # FastAPI's Depends() is typed Any too
             raise TypeError(
                 f"{model.__name__}.{name}: validation aliases, deprecated and examples are not supported"
             )
-    fields = [
-        (field.alias or name, _is_sequence(field.annotation)) for name, field in model.model_fields.items()
-    ]
+    many = {field.alias or name: _is_sequence(field.annotation) for name, field in model.model_fields.items()}
 
     async def read_query(request: Request) -> M:
-        params = request.query_params
+        # The parameters given, in their order: a list page asks for a few of its many fields
+        # (looking each field up instead cost a KeyError per absent one).
         data: dict[str, Any] = {}
-        for alias, many in fields:
-            if many:
-                if values := params.getlist(alias):
-                    data[alias] = values
-            elif (value := params.get(alias)) is not None:
-                data[alias] = value
+        for alias, value in request.query_params.multi_items():
+            sequence = many.get(alias)
+            if sequence:
+                data.setdefault(alias, []).append(value)
+            elif sequence is not None:
+                data[alias] = value  # the last one, as FastAPI takes it
         try:
             return model.model_validate(data)
         except ValidationError as exc:
