@@ -66,3 +66,13 @@ def test_the_app_errors_are_the_target_and_the_ceilings_are_shown_apart() -> Non
     assert _verdict(rows, "HTTP request errors (the ceiling)") == (32, "n/a")
     rows = _targets(_http(app_errors=2, ceiling_errors=0))
     assert _verdict(rows, "HTTP request errors (the app)") == (2, "MISSED")
+
+
+def test_a_ratio_just_under_its_target_is_missed_and_printed_so() -> None:
+    results = _http(app_errors=0, ceiling_errors=0)
+    results["http"]["shaped"]["list"]["x_me"] = 0.5998
+    results["http"]["shaped"]["create"]["x_me"] = 0.5002
+    rows = _targets(results)
+    assert _verdict(rows, "list vs /api/auth/me (shaped user)") == ("0.59x", "MISSED")
+    assert _verdict(rows, "create vs /api/auth/me (shaped user)") == ("0.50x", "met")
+    assert _verdict(rows, "detail vs its raw-asyncpg ceiling") == ("1.00x", "met")
