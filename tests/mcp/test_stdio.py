@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from mcp.client import Client
-from mcp.client.stdio import StdioServerParameters
+from mcp.client.stdio import StdioServerParameters, stdio_client
 
 from app.config import Settings
 from tests.live import LiveServer
@@ -37,7 +37,8 @@ async def mcp_stdio(settings: Settings, tmp_path: Path, api_key: str) -> AsyncIt
     params = StdioServerParameters(
         command=COMMAND, args=["mcp"], env=_env(settings, tmp_path, INTERVIEW_API_KEY=api_key)
     )
-    async with Client(params, read_timeout_seconds=60) as client:
+    # The stdio transport itself (mcp 2.0, the floor, takes no StdioServerParameters as a server).
+    async with Client(stdio_client(params), read_timeout_seconds=60) as client:
         yield client
 
 
