@@ -11,7 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -95,17 +95,9 @@ def summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
         "p50_ms": round(statistics.median(r["p50_ms"] for r in runs), 2),
         "p99_ms": round(statistics.median(r["p99_ms"] for r in runs), 2),
         "errors": sum(r["errors"] for r in runs),
-        "error_kinds": _add_kinds(r.get("error_kinds", {}) for r in runs),
+        "error_kinds": dict(sum((Counter(r.get("error_kinds", {})) for r in runs), Counter())),
         "runs": sum(r.get("runs", 1) for r in runs),
     }
-
-
-def _add_kinds(counts: Iterable[dict[str, int]]) -> dict[str, int]:
-    total: dict[str, int] = {}
-    for count in counts:
-        for kind, n in count.items():
-            total[kind] = total.get(kind, 0) + n
-    return total
 
 
 def login(base: str, address: str) -> dict[str, str]:
